@@ -1,0 +1,59 @@
+"""Error pages in the app's style, and expired forms that keep what the user typed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from circles.extensions import db
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+MESSAGES = {
+    400: ("Something in that request wasn't right", "Go back, check what you sent and try again."),
+    403: ("That isn't open to you", "If you think it should be, ask your circle's host."),
+    404: ("We couldn't find that page", "It may have moved, or the link may be incomplete."),
+    405: ("That didn't work", "Go back and use the buttons on the page."),
+    413: ("That was too much to send at once", "Try sending less."),
+    429: ("Let's slow down a little", "Too many tries in a short time. Wait a minute, then try again."),
+    500: ("Something went wrong on our side", "Nothing you did. Please try again in a moment."),
+}
+
+
+def rerender_on_csrf_error(view: F) -> F:
+    """Mark a form view: an expired or missing CSRF token re-renders its form with the input kept."""
+    view.rerender_on_csrf_error = True  # type: ignore[attr-defined]
+    return view
+
+
+def _page(code: int) -> tuple[str, int]:
+    title, detail = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
+    return render_template("error.html", code=code, title=title, detail=detail), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> Any:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if view is not None and getattr(view, "rerender_on_csrf_error", False):
+            # The view's own form validation fails on the same token and shows the message.
+            return view(**(request.view_args or {}))
+        return _page(400)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        if request.path.startswith(("/push/", "/api/")) or request.is_json:
+            return {"error": error.description}, error.code
+        return _page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.url_rule)
+        db.session.rollback()
+        return _page(500)

@@ -1,0 +1,1 @@
+"""Flask-WTF forms: field validation only."""

@@ -1,0 +1,43 @@
+"""Accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+
+from circles.models.base import Base, utcnow
+
+
+class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
+    __tablename__ = "user"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique index makes email case-insensitive on every database.
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    display_name: so.Mapped[str] = so.mapped_column(sa.String(60))
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(200))
+    time_zone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    quiet_start: so.Mapped[time | None] = so.mapped_column(sa.Time())
+    quiet_end: so.Mapped[time | None] = so.mapped_column(sa.Time())
+    # Bumped on logout and password change: every older session and remember cookie stops working.
+    session_version: so.Mapped[int] = so.mapped_column(default=1)
+    email_confirmed_at: so.Mapped[datetime | None]
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    def get_id(self) -> str:
+        """Flask-Login's session and remember-cookie id: the user and the session version."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def has_quiet_hours(self) -> bool:
+        return self.quiet_start is not None and self.quiet_end is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"

@@ -1,0 +1,1 @@
+"""Domain rules: plain functions taking explicit arguments. They flush, never commit."""

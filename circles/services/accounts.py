@@ -1,0 +1,109 @@
+"""Sign-up, confirmation, login, profile and password rules."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import time
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from circles.models.base import utcnow
+from circles.models.user import User
+from circles.services.passwords import Passwords
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively: store and look them up lower-cased."""
+    return email.strip().lower()
+
+
+def find_by_email(session: so.Session, email: str) -> User | None:
+    """The account with this email, whatever its case."""
+    return session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+class SignUp(enum.Enum):
+    NEW = "new"  # a new, unconfirmed account: send a confirmation link
+    EXISTING = "existing"  # the email has an account already: tell its owner, nobody else
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    outcome: SignUp
+    user: User
+
+
+def sign_up(
+    session: so.Session,
+    passwords: Passwords,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    time_zone: str,
+) -> SignUpResult:
+    """Start an account; the caller answers the same way whatever the outcome."""
+    password_hash = passwords.hash(password)  # hashed in every case: same cost, same timing
+    user = find_by_email(session, email)
+    if user is not None and user.email_confirmed_at is not None:
+        return SignUpResult(SignUp.EXISTING, user)
+    if user is None:
+        user = User(email=normalize_email(email))
+        session.add(user)
+    # An unconfirmed account belongs to whoever can read the inbox: the newest sign-up wins.
+    user.display_name = display_name.strip()
+    user.password_hash = password_hash
+    user.time_zone = time_zone
+    session.flush()
+    return SignUpResult(SignUp.NEW, user)
+
+
+def confirm_email(session: so.Session, user: User) -> None:
+    """Mark the address as confirmed, which activates the account."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        session.flush()
+
+
+def authenticate(session: so.Session, passwords: Passwords, email: str, password: str) -> User | None:
+    """The confirmed account these credentials open, or None (same cost either way)."""
+    user = find_by_email(session, email)
+    ok = passwords.verify(user.password_hash if user else None, password)
+    if not ok or user is None or user.email_confirmed_at is None:
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash(password)
+        session.flush()
+    return user
+
+
+def end_sessions(session: so.Session, user: User) -> None:
+    """Invalidate every session and remember cookie the user has."""
+    user.session_version += 1
+    session.flush()
+
+
+def set_password(session: so.Session, passwords: Passwords, user: User, password: str) -> None:
+    """A new password, which also ends every other session."""
+    user.password_hash = passwords.hash(password)
+    end_sessions(session, user)
+
+
+def update_profile(
+    session: so.Session,
+    user: User,
+    *,
+    display_name: str,
+    time_zone: str,
+    quiet_start: time | None,
+    quiet_end: time | None,
+) -> None:
+    """Save name, zone and quiet hours (both ends or neither)."""
+    if (quiet_start is None) != (quiet_end is None):
+        raise ValueError("quiet hours need a start and an end")
+    user.display_name = display_name.strip()
+    user.time_zone = time_zone
+    user.quiet_start, user.quiet_end = quiet_start, quiet_end
+    session.flush()

@@ -1,0 +1,12 @@
+"""Blueprints: form -> service -> commit -> redirect or render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from circles.views import auth, main, me, pwa
+
+    for module in (main, pwa, auth, me):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,32 @@
+"""Small things several views need."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template, request
+
+from circles.services.passwords import Passwords
+
+
+def passwords() -> Passwords:
+    """The app's password hasher."""
+    hasher: Passwords = current_app.extensions["circles_passwords"]
+    return hasher
+
+
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to continue to after login, or None for anything else."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def render_form(template: str, **context: Any) -> tuple[str, int]:
+    """Render a form page: 200 when first shown, 400 when a submission was refused."""
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, **context), status

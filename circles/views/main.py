@@ -1,0 +1,37 @@
+"""Home, health and the pages everyone can open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from circles.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    """Welcome when logged out; Today when logged in."""
+    if not current_user.is_authenticated:
+        return render_template("welcome.html")
+    return render_template("today.html")
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[dict[str, Any], int]:
+    """200 with the database's state when it answers, 503 when it does not."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "degraded", "database": "unavailable"}, 503
+    return {"status": "ok", "database": "ok", "dialect": db.engine.dialect.name}, 200
+
+
+@bp.get("/help")
+def help_page() -> str:
+    return render_template("help.html")

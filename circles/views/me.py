@@ -1,0 +1,69 @@
+"""Me: profile, time zone, quiet hours, password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, session, url_for
+from flask_login import current_user, login_required
+
+from circles.errors import rerender_on_csrf_error
+from circles.extensions import db
+from circles.forms.auth import ChangePasswordForm
+from circles.forms.profile import ProfileForm
+from circles.services import accounts
+from circles.sessions import start_session
+from circles.views.helpers import passwords, render_form
+
+bp = Blueprint("me", __name__, url_prefix="/me")
+
+
+def _page(profile: ProfileForm | None = None, password: ChangePasswordForm | None = None) -> Any:
+    return render_form(
+        "me/index.html",
+        profile=profile or ProfileForm(obj=current_user, formdata=None),
+        password=password or ChangePasswordForm(formdata=None),
+    )
+
+
+@bp.get("")
+@login_required
+def index() -> Any:
+    return _page()
+
+
+@bp.post("/profile")
+@login_required
+@rerender_on_csrf_error
+def profile() -> Any:
+    form = ProfileForm()
+    if form.validate_on_submit():
+        accounts.update_profile(
+            db.session,
+            current_user,
+            display_name=form.display_name.data,
+            time_zone=form.time_zone.data,
+            quiet_start=form.quiet_start.data,
+            quiet_end=form.quiet_end.data,
+        )
+        db.session.commit()
+        flash("Saved.", "success")
+        return redirect(url_for("me.index"))
+    return _page(profile=form)
+
+
+@bp.post("/password")
+@login_required
+@rerender_on_csrf_error
+def password() -> Any:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if passwords().verify(current_user.password_hash, form.current.data):
+            accounts.set_password(db.session, passwords(), current_user, form.password.data)
+            db.session.commit()
+            # This device stays logged in; every other one is out.
+            start_session(current_user, remember=bool(session.get("remembered")))
+            flash("Password changed. Your other devices are logged out.", "success")
+            return redirect(url_for("me.index"))
+        form.current.errors.append("That isn't your current password.")
+    return _page(password=form)
