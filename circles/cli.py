@@ -28,8 +28,12 @@ def create_user(email: str, display_name: str, password: str, time_zone: str) ->
 
     with write_intent():
         result = accounts.sign_up(
-            db.session, current_app.extensions["circles_passwords"],
-            email=email, display_name=display_name, password=password, time_zone=time_zone,
+            db.session,
+            current_app.extensions["circles_passwords"],
+            email=email,
+            display_name=display_name,
+            password=password,
+            time_zone=time_zone,
         )
         accounts.confirm_email(db.session, result.user)
         db.session.commit()

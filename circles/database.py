@@ -1,4 +1,4 @@
-"""Per-connection database settings: SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes."""
+"""Per-connection settings: SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes."""
 
 from __future__ import annotations
 

@@ -21,13 +21,16 @@ MESSAGES = {
     404: ("We couldn't find that page", "It may have moved, or the link may be incomplete."),
     405: ("That didn't work", "Go back and use the buttons on the page."),
     413: ("That was too much to send at once", "Try sending less."),
-    429: ("Let's slow down a little", "Too many tries in a short time. Wait a minute, then try again."),
+    429: (
+        "Let's slow down a little",
+        "Too many tries in a short time. Wait a minute, then try again.",
+    ),
     500: ("Something went wrong on our side", "Nothing you did. Please try again in a moment."),
 }
 
 
 def rerender_on_csrf_error(view: F) -> F:
-    """Mark a form view: an expired or missing CSRF token re-renders its form with the input kept."""
+    """Mark a form view: a missing or expired CSRF token re-renders its form, input kept."""
     view.rerender_on_csrf_error = True  # type: ignore[attr-defined]
     return view
 

@@ -29,7 +29,9 @@ def init_app(app: Flask) -> None:
         # Invite and reset links carry tokens: never leak them to another site.
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         if app.config["CIRCLES_ENV"] == "production":
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

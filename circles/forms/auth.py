@@ -12,12 +12,18 @@ from circles.forms.fields import StrongPassword, valid_time_zone
 class SignUpForm(FlaskForm):  # type: ignore[misc]
     email = EmailField(
         "Email",
-        validators=[InputRequired("Enter your email."), Email("Enter an email like name@example.com."),
-                    Length(max=254)],
+        validators=[
+            InputRequired("Enter your email."),
+            Email("Enter an email like name@example.com."),
+            Length(max=254),
+        ],
     )
     display_name = StringField(
         "Your name, as your circle will see it",
-        validators=[InputRequired("Enter a name."), Length(max=60, message="Keep it under 60 characters.")],
+        validators=[
+            InputRequired("Enter a name."),
+            Length(max=60, message="Keep it under 60 characters."),
+        ],
     )
     password = PasswordField(
         "Password",
@@ -35,8 +41,11 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
 class ForgotPasswordForm(FlaskForm):  # type: ignore[misc]
     email = EmailField(
         "Email",
-        validators=[InputRequired("Enter your email."), Email("Enter an email like name@example.com."),
-                    Length(max=254)],
+        validators=[
+            InputRequired("Enter your email."),
+            Email("Enter an email like name@example.com."),
+            Length(max=254),
+        ],
     )
 
 
@@ -46,12 +55,17 @@ class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
     )
     confirm = PasswordField(
         "New password again",
-        validators=[InputRequired("Type it once more."), EqualTo("password", "The two don't match.")],
+        validators=[
+            InputRequired("Type it once more."),
+            EqualTo("password", "The two don't match."),
+        ],
     )
 
 
 class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
-    current = PasswordField("Current password", validators=[InputRequired("Enter your current password.")])
+    current = PasswordField(
+        "Current password", validators=[InputRequired("Enter your current password.")]
+    )
     password = PasswordField(
         "New password", validators=[InputRequired("Choose a password."), StrongPassword()]
     )

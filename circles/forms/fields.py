@@ -28,3 +28,8 @@ def valid_time_zone(form: Any, field: Field) -> None:
     if not is_zone((field.data or "").strip()):
         raise ValidationError("Choose a time zone from the list, such as Europe/London.")
     field.data = field.data.strip()
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show a message under a field after validation (e.g. a wrong password)."""
+    field.errors = [*field.errors, message]

@@ -8,15 +8,20 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
-from circles.forms.fields import valid_time_zone
+from circles.forms.fields import add_error, valid_time_zone
 
 
 class ProfileForm(FlaskForm):  # type: ignore[misc]
     display_name = StringField(
         "Your name",
-        validators=[InputRequired("Enter a name."), Length(max=60, message="Keep it under 60 characters.")],
+        validators=[
+            InputRequired("Enter a name."),
+            Length(max=60, message="Keep it under 60 characters."),
+        ],
     )
-    time_zone = StringField("Time zone", validators=[InputRequired("Choose a time zone."), valid_time_zone])
+    time_zone = StringField(
+        "Time zone", validators=[InputRequired("Choose a time zone."), valid_time_zone]
+    )
     quiet_start = TimeField("Quiet from", validators=[Optional()])
     quiet_end = TimeField("Quiet until", validators=[Optional()])
 
@@ -26,9 +31,9 @@ class ProfileForm(FlaskForm):  # type: ignore[misc]
         start, end = self.quiet_start.data, self.quiet_end.data
         if (start is None) != (end is None):
             missing = self.quiet_end if end is None else self.quiet_start
-            missing.errors.append("Quiet hours need both a start and an end, or neither.")
+            add_error(missing, "Quiet hours need both a start and an end, or neither.")
             return False
         if start is not None and start == end:
-            self.quiet_end.errors.append("Quiet hours can't start and end at the same time.")
+            add_error(self.quiet_end, "Quiet hours can't start and end at the same time.")
             return False
         return True

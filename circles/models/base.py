@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -34,6 +35,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Services accept a plain Session or Flask-SQLAlchemy's scoped db.session.
+DbSession: TypeAlias = so.Session | so.scoped_session[Any]
 
 
 def utcnow() -> datetime:

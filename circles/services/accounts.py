@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import time
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
-from circles.models.base import utcnow
+from circles.models.base import DbSession, utcnow
 from circles.models.user import User
 from circles.services.passwords import Passwords
 
@@ -19,7 +18,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def find_by_email(session: so.Session, email: str) -> User | None:
+def find_by_email(session: DbSession, email: str) -> User | None:
     """The account with this email, whatever its case."""
     return session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
@@ -36,7 +35,7 @@ class SignUpResult:
 
 
 def sign_up(
-    session: so.Session,
+    session: DbSession,
     passwords: Passwords,
     *,
     email: str,
@@ -60,14 +59,16 @@ def sign_up(
     return SignUpResult(SignUp.NEW, user)
 
 
-def confirm_email(session: so.Session, user: User) -> None:
+def confirm_email(session: DbSession, user: User) -> None:
     """Mark the address as confirmed, which activates the account."""
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         session.flush()
 
 
-def authenticate(session: so.Session, passwords: Passwords, email: str, password: str) -> User | None:
+def authenticate(
+    session: DbSession, passwords: Passwords, email: str, password: str
+) -> User | None:
     """The confirmed account these credentials open, or None (same cost either way)."""
     user = find_by_email(session, email)
     ok = passwords.verify(user.password_hash if user else None, password)
@@ -79,20 +80,20 @@ def authenticate(session: so.Session, passwords: Passwords, email: str, password
     return user
 
 
-def end_sessions(session: so.Session, user: User) -> None:
+def end_sessions(session: DbSession, user: User) -> None:
     """Invalidate every session and remember cookie the user has."""
     user.session_version += 1
     session.flush()
 
 
-def set_password(session: so.Session, passwords: Passwords, user: User, password: str) -> None:
+def set_password(session: DbSession, passwords: Passwords, user: User, password: str) -> None:
     """A new password, which also ends every other session."""
     user.password_hash = passwords.hash(password)
     end_sessions(session, user)
 
 
 def update_profile(
-    session: so.Session,
+    session: DbSession,
     user: User,
     *,
     display_name: str,

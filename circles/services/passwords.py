@@ -12,7 +12,7 @@ MIN_SCORE = 2  # zxcvbn: 0-1 are guessable within minutes to hours (common words
 
 
 class Passwords:
-    """argon2id hashing with a dummy verification, so a wrong email costs what a wrong password does."""
+    """argon2id hashing; a dummy verify makes an unknown email cost what a wrong password does."""
 
     def __init__(self, time_cost: int = 3, memory_cost: int = 65536) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=1)

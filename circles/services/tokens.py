@@ -36,4 +36,6 @@ def read(secret_key: str, purpose: str, token: str, max_age: int) -> dict[str, A
 
 def still_valid_for(payload: dict[str, Any], user: User | None) -> bool:
     """True when the token was made for this user in its current state (not yet used)."""
-    return user is not None and payload.get("u") == user.id and payload.get("f") == _fingerprint(user)
+    return (
+        user is not None and payload.get("u") == user.id and payload.get("f") == _fingerprint(user)
+    )

@@ -11,6 +11,7 @@ from circles import mail
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db, limiter
 from circles.forms.auth import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm
+from circles.forms.fields import add_error
 from circles.models.user import User
 from circles.services import accounts, tokens
 from circles.sessions import end_session, start_session
@@ -64,10 +65,10 @@ def signup() -> Any:
         result = accounts.sign_up(
             db.session,
             passwords(),
-            email=form.email.data,
-            display_name=form.display_name.data,
-            password=form.password.data,
-            time_zone=form.time_zone.data,
+            email=form.email.data or "",
+            display_name=form.display_name.data or "",
+            password=form.password.data or "",
+            time_zone=form.time_zone.data or "",
         )
         db.session.commit()
         if result.outcome is accounts.SignUp.NEW:
@@ -75,14 +76,18 @@ def signup() -> Any:
         else:
             _send_already_registered(result.user)
         # The same page for a new or a known email: sign-up never says which.
-        return render_template("auth/check_email.html", email=form.email.data, purpose="signup")
+        return render_template(
+            "auth/check_email.html", email=form.email.data or "", purpose="signup"
+        )
     return render_form("auth/signup.html", form=form, next_url=next_url)
 
 
 @bp.get("/confirm/<token>")
 def confirm(token: str) -> Any:
     payload = tokens.read(
-        current_app.config["SECRET_KEY"], tokens.CONFIRM, token,
+        current_app.config["SECRET_KEY"],
+        tokens.CONFIRM,
+        token,
         current_app.config["EMAIL_CONFIRM_MAX_AGE"],
     )
     user = db.session.get(User, payload.get("u", 0)) if payload else None
@@ -104,15 +109,18 @@ def login() -> Any:
         return redirect(next_url or url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, passwords(), form.email.data, form.password.data)
+        user = accounts.authenticate(
+            db.session, passwords(), form.email.data or "", form.password.data or ""
+        )
         db.session.commit()
         if user is not None:
             start_session(user, remember=form.remember.data)
             return redirect(next_url or url_for("main.index"))
         # One message for an unknown email, a wrong password or an unconfirmed account.
-        form.password.errors.append(
+        add_error(
+            form.password,
             "That email and password don't match an account. Check them, or reset your password. "
-            "New here? Confirm your email first."
+            "New here? Confirm your email first.",
         )
     return render_form("auth/login.html", form=form, next_url=next_url)
 
@@ -133,7 +141,7 @@ def logout() -> Any:
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = accounts.find_by_email(db.session, form.email.data)
+        user = accounts.find_by_email(db.session, form.email.data or "")
         if user is not None and user.email_confirmed_at is not None:
             token = tokens.make(current_app.config["SECRET_KEY"], tokens.RESET, user)
             mail.send(
@@ -142,9 +150,11 @@ def forgot_password() -> Any:
                 "Reset your Circles password",
                 "Open this link to choose a new password. It works once, for one hour:\n\n"
                 f"{_link('auth.reset_password', token=token)}\n\n"
-                "If you didn't ask for this, you can ignore this email; your password stays as it is.",
+                "If you didn't ask for this, ignore this email: your password stays as it is.",
             )
-        return render_template("auth/check_email.html", email=form.email.data, purpose="reset")
+        return render_template(
+            "auth/check_email.html", email=form.email.data or "", purpose="reset"
+        )
     return render_form("auth/forgot.html", form=form)
 
 
@@ -153,7 +163,9 @@ def forgot_password() -> Any:
 @rerender_on_csrf_error
 def reset_password(token: str) -> Any:
     payload = tokens.read(
-        current_app.config["SECRET_KEY"], tokens.RESET, token,
+        current_app.config["SECRET_KEY"],
+        tokens.RESET,
+        token,
         current_app.config["PASSWORD_RESET_MAX_AGE"],
     )
     user = db.session.get(User, payload.get("u", 0)) if payload else None
@@ -161,10 +173,12 @@ def reset_password(token: str) -> Any:
         return render_template("auth/link_invalid.html", purpose="reset"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.set_password(db.session, passwords(), user, form.password.data)
+        accounts.set_password(db.session, passwords(), user, form.password.data or "")
         db.session.commit()
         end_session()
-        flash("Your password is changed, and every device was logged out. Log in with the new one.",
-              "success")
+        flash(
+            "Your password is changed, and every device was logged out. Log in with the new one.",
+            "success",
+        )
         return redirect(url_for("auth.login"))
     return render_form("auth/reset.html", form=form, token=token)

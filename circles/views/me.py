@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.auth import ChangePasswordForm
+from circles.forms.fields import add_error
 from circles.forms.profile import ProfileForm
 from circles.services import accounts
 from circles.sessions import start_session
@@ -41,8 +42,8 @@ def profile() -> Any:
         accounts.update_profile(
             db.session,
             current_user,
-            display_name=form.display_name.data,
-            time_zone=form.time_zone.data,
+            display_name=form.display_name.data or "",
+            time_zone=form.time_zone.data or "",
             quiet_start=form.quiet_start.data,
             quiet_end=form.quiet_end.data,
         )
@@ -58,12 +59,12 @@ def profile() -> Any:
 def password() -> Any:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if passwords().verify(current_user.password_hash, form.current.data):
-            accounts.set_password(db.session, passwords(), current_user, form.password.data)
+        if passwords().verify(current_user.password_hash, form.current.data or ""):
+            accounts.set_password(db.session, passwords(), current_user, form.password.data or "")
             db.session.commit()
             # This device stays logged in; every other one is out.
             start_session(current_user, remember=bool(session.get("remembered")))
             flash("Password changed. Your other devices are logged out.", "success")
             return redirect(url_for("me.index"))
-        form.current.errors.append("That isn't your current password.")
+        add_error(form.current, "That isn't your current password.")
     return _page(password=form)

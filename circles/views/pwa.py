@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, send_from_directory, url_for
+from flask import Blueprint, current_app, render_template, url_for
 
 bp = Blueprint("pwa", __name__)
 
@@ -12,14 +13,17 @@ bp = Blueprint("pwa", __name__)
 @bp.get("/manifest.webmanifest")
 def manifest() -> Any:
     icons = [
-        {"src": url_for("static", filename=f"icons/icon-{size}.png"), "sizes": f"{size}x{size}",
-         "type": "image/png", "purpose": "any maskable"}
+        {
+            "src": url_for("static", filename=f"icons/icon-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "any maskable",
+        }
         for size in (192, 512)
     ]
     shortcuts = []
     if "load.log" in current_app.view_functions:
-        shortcuts.append({"name": "Log a 1:1", "url": url_for("load.log"),
-                          "icons": [icons[0]]})
+        shortcuts.append({"name": "Log a 1:1", "url": url_for("load.log"), "icons": [icons[0]]})
     body = {
         "name": "Circles",
         "short_name": "Circles",
@@ -40,7 +44,8 @@ def manifest() -> Any:
 
 @bp.get("/sw.js")
 def service_worker() -> Any:
-    response = send_from_directory(current_app.static_folder or "static", "sw.js", max_age=0)
+    script = Path(current_app.static_folder or "static", "sw.js").read_text()
+    response = current_app.response_class(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
     return response

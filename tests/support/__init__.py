@@ -1,0 +1,1 @@
+"""Test helpers: a local SMTP inbox, a local push service, factories."""

@@ -1,0 +1,79 @@
+"""A local SMTP server that keeps what it receives, for tests that follow emailed links."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Handler:
+    def __init__(self, inbox: Mailbox) -> None:
+        self.inbox = inbox
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=default)
+        with self.inbox.lock:
+            self.inbox.messages.append(message)  # type: ignore[arg-type]
+        return "250 OK"
+
+
+class Mailbox:
+    """Messages received on 127.0.0.1:<port>."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=free_port())
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    @property
+    def port(self) -> int:
+        return int(self._controller.port)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def wait_for(self, to: str, timeout: float = 5.0) -> EmailMessage:
+        """The newest message to this address, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                found = [m for m in self.messages if m["To"] == to]
+            if found:
+                return found[-1]
+            time.sleep(0.02)
+        raise AssertionError(f"no email to {to} within {timeout}s")
+
+    def sent_to(self, to: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == to]
+
+
+def link_in(message: EmailMessage, path_prefix: str) -> str:
+    """The path of the first link in the message that starts with path_prefix."""
+    body = message.get_content()
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", body)
+    if not match:
+        raise AssertionError(f"no {path_prefix} link in: {body}")
+    return match.group(1)

@@ -1,0 +1,64 @@
+"""Pages everyone can open, error pages, headers."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import AuthActions
+from tests.support.pages import text
+
+
+def test_welcome_says_what_circles_is_for(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"A small circle of peers" in response.data
+    assert b"Create an account" in response.data
+
+
+def test_healthz_reports_the_database(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json is not None and response.json["database"] == "ok"
+
+
+def test_unknown_pages_get_the_styled_404(client: FlaskClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "We couldn't find that page" in text(response)
+    assert b"/static/app.css" in response.data
+
+
+def test_pages_forbid_inline_scripts(client: FlaskClient) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_too_many_login_attempts_get_the_429_page(make_app, mailbox) -> None:
+    app: Flask = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    statuses = [
+        client.post("/login", data={"email": "a@example.com", "password": "x"}).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]
+    last = client.post("/login", data={"email": "a@example.com", "password": "x"})
+    assert "Let's slow down a little" in text(last)
+
+
+def test_manifest_and_service_worker(client: FlaskClient) -> None:
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.mimetype == "application/manifest+json"
+    assert manifest.json is not None and manifest.json["display"] == "standalone"
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and b"addEventListener" in worker.data
+    assert worker.headers["Service-Worker-Allowed"] == "/"
+    assert client.get("/offline").status_code == 200
+
+
+def test_logged_in_home_greets_by_name(client: FlaskClient, auth: AuthActions, make_user) -> None:
+    user = make_user(display_name="Jo")
+    auth.login(user.email)
+    assert b"Hello, Jo." in client.get("/").data
