@@ -29,7 +29,7 @@ def database_url() -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_SQLITE_DIR}/test.sqlite3"
 
 
-def test_config(**overrides: Any) -> dict[str, Any]:
+def app_config(**overrides: Any) -> dict[str, Any]:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -57,7 +57,7 @@ def make_app() -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
-        app = create_app(test_config(**overrides))
+        app = create_app(app_config(**overrides))
         with app.app_context():
             url = app.config["SQLALCHEMY_DATABASE_URI"]
             if url not in _schema_ready:

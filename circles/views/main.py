@@ -17,7 +17,7 @@ bp = Blueprint("main", __name__)
 def index() -> str:
     """Welcome when logged out; Today when logged in."""
     if not current_user.is_authenticated:
-        return render_template("welcome.html")
+        return render_template("welcome.html", next_url=None)
     return render_template("today.html")
 
 
