@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from circles import create_app
@@ -108,6 +109,16 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@contextmanager
+def _session_scope(app: Flask) -> Iterator[bool]:
+    """The test's own app context when it has one (its session sees the rows), else a new one."""
+    if has_app_context():
+        yield True
+        return
+    with app.app_context():
+        yield False
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
     """Create confirmed users with sensible defaults."""
@@ -124,12 +135,13 @@ def make_user(app: Flask) -> Callable[..., User]:
         }
         password = fields.pop("password", PASSWORD)
         values.update(fields)
-        with app.app_context():
+        with _session_scope(app) as in_test_session:
             user = User(password_hash=passwords.hash(password), **values)
             db.session.add(user)
             db.session.commit()
             db.session.refresh(user)
-            db.session.expunge(user)
+            if not in_test_session:
+                db.session.expunge(user)
         return user
 
     return factory
@@ -152,3 +164,30 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def make_circle(app: Flask) -> Callable[..., Any]:
+    """Create circles hosted by the given user, with members added straight in."""
+    from circles.models import Circle
+    from circles.services import membership
+
+    def factory(host: User, *, members: tuple[User, ...] = (), **fields: Any) -> Circle:
+        values: dict[str, Any] = {
+            "name": "Thursday circle",
+            "purpose": "Leaders of growing teams.",
+            "time_zone": "Europe/London",
+            "agreement": membership.DEFAULT_AGREEMENT,
+        }
+        values.update(fields)
+        with _session_scope(app) as in_test_session:
+            circle = membership.create_circle(db.session, db.session.merge(host), **values)
+            for member in members:
+                membership.add_member(db.session, circle.id, db.session.merge(member), utcnow())
+            db.session.commit()
+            db.session.refresh(circle)
+            if not in_test_session:
+                db.session.expunge(circle)
+        return circle
+
+    return factory

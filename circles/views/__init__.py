@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from circles.views import auth, main, me, pwa
+    from circles.views import auth, circles, hosting, join, main, me, pwa
 
-    for module in (main, pwa, auth, me):
+    for module in (main, pwa, auth, me, circles, hosting, join):
         app.register_blueprint(module.bp)

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from circles.extensions import db
+from circles.services import membership
 
 bp = Blueprint("main", __name__)
 
@@ -18,7 +19,7 @@ def index() -> str:
     """Welcome when logged out; Today when logged in."""
     if not current_user.is_authenticated:
         return render_template("welcome.html", next_url=None)
-    return render_template("today.html")
+    return render_template("today.html", cards=membership.circles_of(db.session, current_user))
 
 
 @bp.get("/healthz")

@@ -1,7 +1,9 @@
 // Progressive enhancement only: every core action works without this file.
+import { enableShareButtons } from "./share.js";
 import { fillTimeZone } from "./timezone.js";
 
 fillTimeZone(document);
+enableShareButtons(document);
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 
 def text(response: Any) -> str:
-    """The response body with HTML entities decoded, for assertions on visible words."""
-    return html.unescape(response.get_data(as_text=True))
+    """The words a person sees: tags dropped, entities decoded, white space folded."""
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())

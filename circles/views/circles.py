@@ -1,0 +1,121 @@
+"""Circles: my list, starting one, a circle's page, editing, leaving, closing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from circles.errors import rerender_on_csrf_error
+from circles.extensions import db
+from circles.forms.circles import CircleForm, CloseCircleForm, ConfirmForm
+from circles.forms.fields import add_error
+from circles.models.circle import DEFAULT_CAP
+from circles.services import membership as rules
+from circles.views.access import circle_or_404
+from circles.views.helpers import render_form
+
+bp = Blueprint("circles", __name__, url_prefix="/circles")
+
+
+@bp.get("")
+@login_required
+def index() -> str:
+    return render_template("circles/index.html", cards=rules.circles_of(db.session, current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf_error
+def new() -> Any:
+    form = CircleForm()
+    if not form.is_submitted():
+        form.time_zone.data = current_user.time_zone
+        form.agreement.data = rules.DEFAULT_AGREEMENT
+    if form.validate_on_submit():
+        circle = rules.create_circle(
+            db.session,
+            current_user,
+            name=form.name.data or "",
+            purpose=form.purpose.data or "",
+            member_cap=form.member_cap.data or DEFAULT_CAP,
+            time_zone=form.time_zone.data or "UTC",
+            agreement=form.agreement.data or "",
+        )
+        db.session.commit()
+        flash("Your circle is ready. Invite a few people you trust.", "success")
+        return redirect(url_for("hosting.manage", circle_id=circle.id))
+    return render_form("circles/form.html", form=form, circle=None)
+
+
+@bp.get("/<int:circle_id>")
+@login_required
+def show(circle_id: int) -> str:
+    access = circle_or_404(circle_id)
+    return render_template(
+        "circles/show.html",
+        circle=access.circle,
+        me=access.me,
+        members=rules.members_of(db.session, circle_id),
+        leave_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:circle_id>/edit", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf_error
+def edit(circle_id: int) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    form = CircleForm(obj=access.circle)
+    if form.validate_on_submit():
+        try:
+            rules.update_circle(
+                db.session,
+                access.circle,
+                name=form.name.data or "",
+                purpose=form.purpose.data or "",
+                member_cap=form.member_cap.data or DEFAULT_CAP,
+                time_zone=form.time_zone.data or "UTC",
+                agreement=form.agreement.data or "",
+            )
+        except rules.MembershipError as refused:
+            db.session.rollback()
+            add_error(form.member_cap, str(refused))
+        else:
+            db.session.commit()
+            flash("Saved.", "success")
+            return redirect(url_for("circles.show", circle_id=circle_id))
+    return render_form("circles/form.html", form=form, circle=access.circle)
+
+
+@bp.post("/<int:circle_id>/leave")
+@login_required
+def leave(circle_id: int) -> Any:
+    access = circle_or_404(circle_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            rules.leave(db.session, access.me)
+        except rules.MembershipError as refused:
+            db.session.rollback()
+            flash(str(refused), "warn")
+            return redirect(url_for("circles.show", circle_id=circle_id), 303)
+        db.session.commit()
+        flash("You've left the circle.", "info")
+    return redirect(url_for("circles.index"), 303)
+
+
+@bp.route("/<int:circle_id>/close", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf_error
+def close(circle_id: int) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    form = CloseCircleForm()
+    if form.validate_on_submit():
+        if form.understood.data:
+            rules.close_circle(db.session, access.circle)
+            db.session.commit()
+            flash("The circle is closed.", "info")
+            return redirect(url_for("circles.index"), 303)
+        add_error(form.understood, "Tick the box to confirm, or go back.")
+    return render_form("circles/close.html", form=form, circle=access.circle)

@@ -1,0 +1,126 @@
+"""Host tools: invites and members, in one place, for hosts only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from circles.extensions import db
+from circles.forms.circles import ConfirmForm, InviteForm
+from circles.models.base import utcnow
+from circles.models.circle import Invite
+from circles.services import invites
+from circles.services import membership as rules
+from circles.views.access import CircleAccess, circle_or_404, member_or_404
+
+bp = Blueprint("hosting", __name__, url_prefix="/circles/<int:circle_id>/host")
+
+
+def _manage_page(access: CircleAccess, **extra: Any) -> str:
+    return render_template(
+        "circles/manage.html",
+        circle=access.circle,
+        me=access.me,
+        members=rules.members_of(db.session, access.circle.id),
+        invites=invites.open_invites(db.session, access.circle.id, utcnow()),
+        invite_form=extra.pop("invite_form", None) or InviteForm(formdata=None),
+        button=ConfirmForm(formdata=None),
+        **extra,
+    )
+
+
+@bp.get("")
+@login_required
+def manage(circle_id: int) -> str:
+    return _manage_page(circle_or_404(circle_id, host=True))
+
+
+@bp.post("/invites")
+@login_required
+def create_invite(circle_id: int) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _manage_page(access, invite_form=form), 400
+    made = invites.create_invite(
+        db.session,
+        access.circle,
+        current_user,
+        utcnow(),
+        valid_for=timedelta(days=int(form.valid_days.data or 7)),
+        single_use=bool(form.single_use.data),
+    )
+    db.session.commit()
+    # The token exists only in this response: the database keeps its hash.
+    link = url_for("join.show", token=made.token, _external=True)
+    return _manage_page(access, new_link=link, new_invite=made.invite)
+
+
+def _invite_or_404(access: CircleAccess, invite_id: int) -> Invite:
+    invite = db.session.get(Invite, invite_id)
+    if invite is None or invite.circle_id != access.circle.id:
+        abort(404)
+    return invite
+
+
+@bp.post("/invites/<int:invite_id>/revoke")
+@login_required
+def revoke_invite(circle_id: int, invite_id: int) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    invite = _invite_or_404(access, invite_id)
+    if ConfirmForm().validate_on_submit():
+        invites.revoke(db.session, invite, utcnow())
+        db.session.commit()
+        flash("That link no longer works.", "info")
+    return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
+
+
+def _member_action(circle_id: int, membership_id: int, action: str) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    member = member_or_404(access, membership_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            if action == "remove":
+                rules.remove_member(db.session, member)
+                message = "Removed from the circle."
+            else:
+                rules.make_host(db.session, member)
+                message = "They're a host now."
+        except rules.MembershipError as refused:
+            db.session.rollback()
+            flash(str(refused), "warn")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
+
+
+@bp.post("/members/<int:membership_id>/remove")
+@login_required
+def remove_member(circle_id: int, membership_id: int) -> Any:
+    return _member_action(circle_id, membership_id, "remove")
+
+
+@bp.post("/members/<int:membership_id>/make-host")
+@login_required
+def make_host(circle_id: int, membership_id: int) -> Any:
+    return _member_action(circle_id, membership_id, "make_host")
+
+
+@bp.post("/step-down")
+@login_required
+def step_down(circle_id: int) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            rules.step_down(db.session, access.me)
+        except rules.MembershipError as refused:
+            db.session.rollback()
+            flash(str(refused), "warn")
+            return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
+        db.session.commit()
+        flash("You're no longer a host. You're still in the circle.", "info")
+    return redirect(url_for("circles.show", circle_id=circle_id), 303)

@@ -1,0 +1,61 @@
+"""Opening an invite link: see the circle and its agreement, then join by accepting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from circles.errors import rerender_on_csrf_error
+from circles.extensions import db
+from circles.forms.circles import JoinForm
+from circles.forms.fields import add_error
+from circles.models.base import utcnow
+from circles.models.circle import Invite
+from circles.services import invites
+from circles.services.membership import MembershipError, membership
+
+bp = Blueprint("join", __name__, url_prefix="/join")
+
+
+def _invite_or_404(token: str) -> Invite:
+    invite = invites.find_invite(db.session, token)
+    if invite is None:
+        abort(404)
+    return invite
+
+
+def _refused(invite: Invite, message: str) -> tuple[str, int]:
+    # Only the circle's name: a dead link reveals nothing else about the circle.
+    return render_template("join/refused.html", name=invite.circle.name, message=message), 410
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@rerender_on_csrf_error
+def show(token: str) -> Any:
+    invite = _invite_or_404(token)
+    circle = invite.circle
+    if current_user.is_authenticated and membership(db.session, circle.id, current_user.id):
+        return redirect(url_for("circles.show", circle_id=circle.id))
+    state = invites.state_of(invite, utcnow())
+    if state is not invites.InviteState.OPEN:
+        return _refused(invite, invites.STATE_MESSAGES[state])
+    form = JoinForm()
+    if current_user.is_authenticated and form.validate_on_submit():
+        try:
+            invites.join(
+                db.session, invite, current_user, agreed=bool(form.agree.data), now=utcnow()
+            )
+        except invites.JoinRefused as refused:
+            db.session.rollback()
+            return _refused(invite, str(refused))
+        except MembershipError as refused:
+            db.session.rollback()
+            add_error(form.agree, str(refused))
+        else:
+            db.session.commit()
+            flash(f"Welcome to {circle.name}.", "success")
+            return redirect(url_for("circles.show", circle_id=circle.id), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("join/show.html", circle=circle, form=form, token=token), status
