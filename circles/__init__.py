@@ -32,9 +32,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
 
-    from circles import cli, errors, security, sessions, templating
+    from circles import cli, errors, routing, security, sessions, templating
     from circles.views import register_blueprints
 
+    routing.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
     templating.init_app(app)

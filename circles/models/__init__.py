@@ -2,6 +2,18 @@
 
 from circles.models.base import Base
 from circles.models.circle import Circle, Invite, Membership, Role
+from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
 from circles.models.user import User
 
-__all__ = ["Base", "Circle", "Invite", "Membership", "Role", "User"]
+__all__ = [
+    "Answer",
+    "Base",
+    "Circle",
+    "Invite",
+    "MeetupSeries",
+    "Membership",
+    "OccurrenceChange",
+    "Role",
+    "Rsvp",
+    "User",
+]

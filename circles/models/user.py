@@ -24,6 +24,8 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
     quiet_end: so.Mapped[time | None] = so.mapped_column(sa.Time())
     # Bumped on logout and password change: every older session and remember cookie stops working.
     session_version: so.Mapped[int] = so.mapped_column(default=1)
+    # Bumped to regenerate the private calendar feed link; the old link stops working.
+    calendar_version: so.Mapped[int] = so.mapped_column(default=1)
     email_confirmed_at: so.Mapped[datetime | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 

@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from circles.views import auth, circles, hosting, join, main, me, pwa
+    from circles.views import auth, calendar, circles, hosting, join, main, me, meetups, pwa
 
-    for module in (main, pwa, auth, me, circles, hosting, join):
+    for module in (main, pwa, auth, me, circles, hosting, join, meetups, calendar):
         app.register_blueprint(module.bp)

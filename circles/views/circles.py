@@ -11,8 +11,12 @@ from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.circles import CircleForm, CloseCircleForm, ConfirmForm
 from circles.forms.fields import add_error
+from circles.forms.meetups import RsvpForm
+from circles.models.base import utcnow
 from circles.models.circle import DEFAULT_CAP
+from circles.services import meetups
 from circles.services import membership as rules
+from circles.services.meetup_board import board
 from circles.views.access import circle_or_404
 from circles.views.helpers import render_form
 
@@ -53,11 +57,14 @@ def new() -> Any:
 @login_required
 def show(circle_id: int) -> str:
     access = circle_or_404(circle_id)
+    coming = meetups.upcoming(db.session, [circle_id], utcnow())
     return render_template(
         "circles/show.html",
         circle=access.circle,
         me=access.me,
         members=rules.members_of(db.session, circle_id),
+        meetups=board(db.session, coming, current_user),
+        rsvp_form=RsvpForm(formdata=None),
         leave_form=ConfirmForm(),
     )
 

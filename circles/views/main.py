@@ -9,7 +9,10 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from circles.extensions import db
-from circles.services import membership
+from circles.forms.meetups import RsvpForm
+from circles.models.base import utcnow
+from circles.services import meetups, membership
+from circles.services.meetup_board import board
 
 bp = Blueprint("main", __name__)
 
@@ -19,7 +22,15 @@ def index() -> str:
     """Welcome when logged out; Today when logged in."""
     if not current_user.is_authenticated:
         return render_template("welcome.html", next_url=None)
-    return render_template("today.html", cards=membership.circles_of(db.session, current_user))
+    cards = membership.circles_of(db.session, current_user)
+    coming = meetups.upcoming(db.session, [card.circle.id for card in cards], utcnow(), 2)
+    next_meetup = next((occ for occ in coming if not occ.cancelled), None)
+    return render_template(
+        "today.html",
+        cards=cards,
+        next_meetup=board(db.session, [next_meetup], current_user)[0] if next_meetup else None,
+        rsvp_form=RsvpForm(formdata=None),
+    )
 
 
 @bp.get("/healthz")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, session, url_for
+from flask import Blueprint, current_app, flash, redirect, session, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
@@ -12,7 +12,7 @@ from circles.extensions import db
 from circles.forms.auth import ChangePasswordForm
 from circles.forms.fields import add_error
 from circles.forms.profile import ProfileForm
-from circles.services import accounts
+from circles.services import accounts, calendar_feed
 from circles.sessions import start_session
 from circles.views.helpers import passwords, render_form
 
@@ -20,8 +20,12 @@ bp = Blueprint("me", __name__, url_prefix="/me")
 
 
 def _page(profile: ProfileForm | None = None, password: ChangePasswordForm | None = None) -> Any:
+    token = calendar_feed.feed_token(current_app.config["SECRET_KEY"], current_user)
+    calendar_url = url_for("calendar.feed", token=token, _external=True)
     return render_form(
         "me/index.html",
+        calendar_url=calendar_url,
+        calendar_webcal="webcal://" + calendar_url.split("://", 1)[1],
         profile=profile or ProfileForm(obj=current_user, formdata=None),
         password=password or ChangePasswordForm(formdata=None),
     )

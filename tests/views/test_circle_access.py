@@ -7,6 +7,7 @@ the sweep knows how to fill in its ids.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, time, timedelta
 from typing import Any
 
 from flask import Flask
@@ -15,7 +16,8 @@ from werkzeug.routing import Rule
 from circles.extensions import db
 from circles.models import Invite, Membership
 from circles.models.base import utcnow
-from circles.services import invites
+from circles.services import invites, meetups
+from circles.services.recurrence import Repeat
 from tests.conftest import AuthActions
 
 SCOPE_ARGUMENTS = {"circle_id"}
@@ -39,13 +41,29 @@ def _samples(
             db.session, db.session.merge(circle), db.session.merge(host), utcnow()
         )
         db.session.commit()
+        plan = meetups.Plan(
+            start_date=date.today() + timedelta(days=1),  # noqa: DTZ011
+            start_time=time(19, 0),
+            duration_minutes=90,
+            repeat=Repeat.WEEKLY,
+            rotate_facilitator=True,
+        )
+        series = meetups.schedule(db.session, db.session.merge(circle), db.session.merge(host), plan)
+        db.session.commit()
+        (first,) = meetups.upcoming(db.session, [circle.id], utcnow(), per_circle=1)
         membership_id = db.session.scalar(
             db.select(Membership.id).where(Membership.user_id == member.id)
         )
         invite_id = made.invite.id
     return {
         "host": host,
-        "ids": {"circle_id": circle.id, "membership_id": membership_id, "invite_id": invite_id},
+        "ids": {
+            "circle_id": circle.id,
+            "membership_id": membership_id,
+            "invite_id": invite_id,
+            "series_id": series.id,
+            "key": first.key,
+        },
     }
 
 
@@ -58,7 +76,7 @@ def _url(rule: Rule, ids: dict[str, Any]) -> str:
 def _fill(rule: Rule, ids: dict[str, Any]) -> str:
     path = rule.rule
     for name in rule.arguments:
-        for converter in ("int:", "string:", ""):
+        for converter in ("int:", "string:", "occurrence:", ""):
             path = path.replace(f"<{converter}{name}>", str(ids[name]))
     return path
 

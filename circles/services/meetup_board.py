@@ -1,0 +1,109 @@
+"""What members see about occurrences: answers, who is going, the facilitator (bounded queries)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from circles.models.base import DbSession
+from circles.models.circle import Membership
+from circles.models.meetup import Answer, MeetupSeries, Rsvp
+from circles.models.user import User
+from circles.services.facilitation import rotate
+from circles.services.meetups import Occurrence, occurrences_between
+from circles.services.recurrence import to_utc
+
+ROTATION_LIMIT = 520  # ten years of weekly meetups
+
+
+@dataclass
+class OccurrenceView:
+    occurrence: Occurrence
+    my_answer: Answer | None = None
+    going: list[User] = field(default_factory=list)
+    maybe: list[User] = field(default_factory=list)
+    not_going: list[User] = field(default_factory=list)
+    unanswered: list[User] = field(default_factory=list)
+    facilitator: User | None = None
+
+
+def members_by_circle(session: DbSession, circle_ids: set[int]) -> dict[int, list[User]]:
+    """Each circle's members in the order they joined (one query)."""
+    if not circle_ids:
+        return {}
+    rows = session.execute(
+        sa.select(Membership.circle_id, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.circle_id.in_(circle_ids))
+        .order_by(Membership.joined_at, Membership.id)
+    ).all()
+    grouped: dict[int, list[User]] = defaultdict(list)
+    for circle_id, user in rows:
+        grouped[circle_id].append(user)
+    return grouped
+
+
+def _answers(session: DbSession, series_ids: set[int]) -> dict[tuple[int, str], dict[int, Answer]]:
+    answers: dict[tuple[int, str], dict[int, Answer]] = defaultdict(dict)
+    if not series_ids:
+        return answers
+    for row in session.scalars(sa.select(Rsvp).where(Rsvp.series_id.in_(series_ids))):
+        answers[(row.series_id, row.occurrence_key)][row.user_id] = Answer(row.answer)
+    return answers
+
+
+def _facilitators(
+    session: DbSession,
+    occurrences: Sequence[Occurrence],
+    members: dict[int, list[User]],
+    answers: dict[tuple[int, str], dict[int, Answer]],
+) -> dict[tuple[int, str], int | None]:
+    rotating: dict[int, MeetupSeries] = {
+        occ.series.id: occ.series for occ in occurrences if occ.series.rotate_facilitator
+    }
+    if not rotating:
+        return {}
+    # The queue replays from each series' first meetup, so every viewer sees the same order.
+    until = max(occ.original_start for occ in occurrences) + timedelta(seconds=1)
+    first = min(to_utc(series.start_local, series.time_zone) for series in rotating.values())
+    history = occurrences_between(session, list(rotating.values()), first, until)
+    chosen: dict[tuple[int, str], int | None] = {}
+    for series in rotating.values():
+        held = [occ for occ in history if occ.series.id == series.id and not occ.cancelled]
+        keys = [occ.key for occ in held][-ROTATION_LIMIT:]
+        absent = {
+            key: {uid for uid, a in answers.get((series.id, key), {}).items() if a is Answer.NO}
+            for key in keys
+        }
+        order = [user.id for user in members.get(series.circle_id, [])]
+        for key, user_id in rotate(order, keys, absent).items():
+            chosen[(series.id, key)] = user_id
+    return chosen
+
+
+def board(
+    session: DbSession, occurrences: Sequence[Occurrence], viewer: User
+) -> list[OccurrenceView]:
+    """Views of these occurrences for the viewer: three queries whatever their number."""
+    if not occurrences:
+        return []
+    members = members_by_circle(session, {occ.circle_id for occ in occurrences})
+    answers = _answers(session, {occ.series.id for occ in occurrences})
+    facilitators = _facilitators(session, occurrences, members, answers)
+    views = []
+    for occ in occurrences:
+        mine = answers.get(occ.ref, {})
+        view = OccurrenceView(occ, my_answer=mine.get(viewer.id))
+        by_id = {user.id: user for user in members.get(occ.circle_id, [])}
+        for user in by_id.values():
+            answer = mine.get(user.id)
+            bucket = {Answer.GOING: view.going, Answer.MAYBE: view.maybe, Answer.NO: view.not_going}
+            (bucket[answer] if answer else view.unanswered).append(user)
+        facilitator_id = facilitators.get(occ.ref)
+        view.facilitator = by_id.get(facilitator_id) if facilitator_id else None
+        views.append(view)
+    return views

@@ -1,0 +1,37 @@
+"""The private calendar feed, opened by calendar apps with a secret token instead of a login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from circles.extensions import db
+from circles.forms.circles import ConfirmForm
+from circles.services import calendar_feed
+
+bp = Blueprint("calendar", __name__)
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token: str) -> Response:
+    user = calendar_feed.user_for_token(db.session, current_app.config["SECRET_KEY"], token)
+    if user is None:
+        abort(404)
+    series = calendar_feed.feed_series(db.session, user)
+    urls = {s.id: url_for("circles.show", circle_id=s.circle_id, _external=True) for s in series}
+    body = calendar_feed.series_ics(db.session, series, "Circles meetups", urls)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@bp.post("/me/calendar/regenerate")
+@login_required
+def regenerate() -> Any:
+    if ConfirmForm().validate_on_submit():
+        calendar_feed.regenerate(db.session, current_user)
+        db.session.commit()
+        flash("You have a new calendar link. The old one no longer works.", "success")
+    return redirect(url_for("me.index", _anchor="calendar"), 303)

@@ -1,0 +1,219 @@
+"""Meetups: scheduling (hosts), an occurrence's page, RSVPs, cancelling, moving, editing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from circles.errors import rerender_on_csrf_error
+from circles.extensions import db
+from circles.forms.circles import ConfirmForm
+from circles.forms.fields import add_error
+from circles.forms.meetups import MeetupForm, MoveForm, RsvpForm
+from circles.models.meetup import Answer, MeetupSeries
+from circles.services import calendar_feed, meetups
+from circles.services.meetup_board import board
+from circles.services.recurrence import Repeat
+from circles.timezones import local
+from circles.views.access import CircleAccess, circle_or_404
+from circles.views.helpers import render_form, safe_next
+
+bp = Blueprint("meetups", __name__, url_prefix="/circles/<int:circle_id>/meetups")
+
+
+def _series_or_404(access: CircleAccess, series_id: int) -> MeetupSeries:
+    series = db.session.get(MeetupSeries, series_id)
+    if series is None or series.circle_id != access.circle.id:
+        abort(404)
+    return series
+
+
+def occurrence_or_404(circle_id: int, series_id: int, key: str, *, host: bool = False) -> Any:
+    """The circle access and the occurrence, or 404 (membership checked first)."""
+    access = circle_or_404(circle_id, host=host)
+    series = _series_or_404(access, series_id)
+    occurrence = meetups.find_occurrence(db.session, series, key)
+    if occurrence is None:
+        abort(404)
+    return access, occurrence
+
+
+def _plan(form: MeetupForm) -> meetups.Plan:
+    if form.start_date.data is None or form.start_time.data is None:
+        abort(400)  # InputRequired has run, so this cannot happen
+    return meetups.Plan(
+        start_date=form.start_date.data,
+        start_time=form.start_time.data,
+        duration_minutes=form.duration_minutes.data or 90,
+        repeat=Repeat(form.repeat.data),
+        place=form.place.data or "",
+        video_url=form.video_url.data or "",
+        rotate_facilitator=bool(form.rotate_facilitator.data),
+        until_date=form.until_date.data,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf_error
+def new(circle_id: int) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    form = MeetupForm()
+    if form.validate_on_submit():
+        try:
+            series = meetups.schedule(db.session, access.circle, current_user, _plan(form))
+        except meetups.MeetupError as refused:
+            db.session.rollback()
+            add_error(form.until_date, str(refused))
+        else:
+            db.session.commit()
+            flash("Meetup scheduled. Everyone in the circle can see it now.", "success")
+            first = meetups.upcoming(db.session, [circle_id], series.created_at, per_circle=1)
+            if first:
+                return redirect(_occurrence_url(first[0]), 303)
+            return redirect(url_for("circles.show", circle_id=circle_id), 303)
+    return render_form("meetups/form.html", form=form, circle=access.circle, occurrence=None)
+
+
+def _occurrence_url(occurrence: meetups.Occurrence, endpoint: str = "meetups.show") -> str:
+    return url_for(
+        endpoint,
+        circle_id=occurrence.circle_id,
+        series_id=occurrence.series.id,
+        key=occurrence.key,
+    )
+
+
+@bp.get("/<int:series_id>/<occurrence:key>")
+@login_required
+def show(circle_id: int, series_id: int, key: str) -> str:
+    access, occurrence = occurrence_or_404(circle_id, series_id, key)
+    (view,) = board(db.session, [occurrence], current_user)
+    return render_template(
+        "meetups/show.html",
+        circle=access.circle,
+        me=access.me,
+        view=view,
+        occurrence=occurrence,
+        rsvp_form=RsvpForm(formdata=None),
+        button=ConfirmForm(formdata=None),
+        circle_time=local(occurrence.start, occurrence.series.time_zone),
+        viewer_time=local(occurrence.start, current_user.time_zone),
+    )
+
+
+@bp.post("/<int:series_id>/<occurrence:key>/rsvp")
+@login_required
+def rsvp(circle_id: int, series_id: int, key: str) -> Any:
+    _access, occurrence = occurrence_or_404(circle_id, series_id, key)
+    form = RsvpForm()
+    if not form.validate_on_submit():
+        abort(400)
+    meetups.set_rsvp(db.session, occurrence, current_user, Answer(form.answer.data))
+    db.session.commit()
+    flash("Thanks, your answer is saved.", "success")
+    return redirect(safe_next(request.args.get("next")) or _occurrence_url(occurrence), 303)
+
+
+@bp.post("/<int:series_id>/<occurrence:key>/cancel")
+@login_required
+def cancel(circle_id: int, series_id: int, key: str) -> Any:
+    _access, occurrence = occurrence_or_404(circle_id, series_id, key, host=True)
+    if ConfirmForm().validate_on_submit():
+        meetups.cancel(db.session, occurrence)
+        db.session.commit()
+        flash("This meetup is cancelled. The others in the series stay as they are.", "info")
+    return redirect(_occurrence_url(occurrence), 303)
+
+
+@bp.post("/<int:series_id>/<occurrence:key>/restore")
+@login_required
+def restore(circle_id: int, series_id: int, key: str) -> Any:
+    _access, occurrence = occurrence_or_404(circle_id, series_id, key, host=True)
+    if ConfirmForm().validate_on_submit():
+        meetups.restore(db.session, occurrence)
+        db.session.commit()
+        flash("This meetup is back on.", "success")
+    return redirect(_occurrence_url(occurrence), 303)
+
+
+@bp.route("/<int:series_id>/<occurrence:key>/move", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf_error
+def move(circle_id: int, series_id: int, key: str) -> Any:
+    access, occurrence = occurrence_or_404(circle_id, series_id, key, host=True)
+    form = MoveForm()
+    if not form.is_submitted():
+        start = local(occurrence.start, occurrence.series.time_zone)
+        form.start_date.data, form.start_time.data = start.date(), start.time()
+    if form.validate_on_submit():
+        if form.start_date.data is None or form.start_time.data is None:
+            abort(400)  # InputRequired has run, so this cannot happen
+        try:
+            meetups.move(
+                db.session,
+                occurrence,
+                datetime.combine(form.start_date.data, form.start_time.data),
+            )
+        except meetups.MeetupError as refused:
+            db.session.rollback()
+            add_error(form.start_date, str(refused))
+        else:
+            db.session.commit()
+            flash("Moved. Members see the new time.", "success")
+            return redirect(_occurrence_url(occurrence), 303)
+    return render_form("meetups/move.html", form=form, circle=access.circle, occurrence=occurrence)
+
+
+@bp.route("/<int:series_id>/<occurrence:key>/edit", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf_error
+def edit(circle_id: int, series_id: int, key: str) -> Any:
+    access, occurrence = occurrence_or_404(circle_id, series_id, key, host=True)
+    form = MeetupForm()
+    if not form.is_submitted():
+        plan = meetups.plan_of(occurrence.series)
+        form.process(data=plan.__dict__ | {"repeat": plan.repeat.value})
+        form.start_date.data = local(occurrence.original_start, occurrence.series.time_zone).date()
+    if form.validate_on_submit():
+        try:
+            meetups.edit_from(db.session, occurrence, _plan(form))
+        except meetups.MeetupError as refused:
+            db.session.rollback()
+            add_error(form.until_date, str(refused))
+        else:
+            db.session.commit()
+            flash("Saved. Earlier meetups stay as they were.", "success")
+            return redirect(url_for("circles.show", circle_id=circle_id), 303)
+    return render_form("meetups/form.html", form=form, circle=access.circle, occurrence=occurrence)
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:series_id>/<occurrence:key>/calendar.ics")
+@login_required
+def occurrence_calendar(circle_id: int, series_id: int, key: str) -> Response:
+    _access, occurrence = occurrence_or_404(circle_id, series_id, key)
+    body = calendar_feed.occurrence_ics(
+        occurrence,
+        url_for("meetups.show", circle_id=circle_id, series_id=series_id, key=key, _external=True),
+    )
+    return _ics(body, "meetup.ics")
+
+
+@bp.get("/<int:series_id>/calendar.ics")
+@login_required
+def series_calendar(circle_id: int, series_id: int) -> Response:
+    access = circle_or_404(circle_id)
+    series = _series_or_404(access, series_id)
+    url = url_for("circles.show", circle_id=circle_id, _external=True)
+    body = calendar_feed.series_ics(db.session, [series], access.circle.name, {series.id: url})
+    return _ics(body, "meetups.ics")
