@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from circles.models.base import DbSession, utcnow
 from circles.models.circle import Circle
@@ -159,7 +160,10 @@ def series_of(session: DbSession, circle_ids: Iterable[int]) -> list[MeetupSerie
         return []
     return list(
         session.scalars(
-            sa.select(MeetupSeries).where(MeetupSeries.circle_id.in_(ids)).order_by(MeetupSeries.id)
+            sa.select(MeetupSeries)
+            .where(MeetupSeries.circle_id.in_(ids))
+            .options(so.joinedload(MeetupSeries.circle))
+            .order_by(MeetupSeries.id)
         )
     )
 

@@ -48,7 +48,9 @@ def _samples(
             repeat=Repeat.WEEKLY,
             rotate_facilitator=True,
         )
-        series = meetups.schedule(db.session, db.session.merge(circle), db.session.merge(host), plan)
+        series = meetups.schedule(
+            db.session, db.session.merge(circle), db.session.merge(host), plan
+        )
         db.session.commit()
         (first,) = meetups.upcoming(db.session, [circle.id], utcnow(), per_circle=1)
         membership_id = db.session.scalar(

@@ -1,0 +1,172 @@
+"""Meetup rules without HTTP: occurrences, changes, RSVPs, editing from an occurrence on."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from circles.extensions import db
+from circles.models import Answer, Circle, User
+from circles.services import meetups, membership
+from circles.services.meetup_board import board
+from circles.services.recurrence import Repeat
+
+
+@pytest.fixture
+def circle(make_user, make_circle, ctx) -> Circle:
+    host = make_user(display_name="Hana", time_zone="Europe/London")
+    members = tuple(make_user(display_name=name) for name in ("Ari", "Bo", "Cy"))
+    made = make_circle(host, members=members, time_zone="Europe/London")
+    return db.session.get(Circle, made.id)
+
+
+def _host(circle: Circle) -> User:
+    return db.session.get(User, circle.created_by_id)
+
+
+def _weekly(circle: Circle, **changes) -> meetups.MeetupSeries:
+    plan = meetups.Plan(
+        start_date=date(2026, 3, 5),
+        start_time=time(19, 0),
+        duration_minutes=90,
+        repeat=Repeat.WEEKLY,
+        **changes,
+    )
+    series = meetups.schedule(db.session, circle, _host(circle), plan)
+    db.session.commit()
+    return series
+
+
+def _between(circle: Circle, start: datetime, end: datetime) -> list[meetups.Occurrence]:
+    return meetups.occurrences_between(
+        db.session, meetups.series_of(db.session, [circle.id]), start, end
+    )
+
+
+MARCH = datetime(2026, 3, 1, tzinfo=UTC)
+APRIL_END = datetime(2026, 4, 30, tzinfo=UTC)
+
+
+def test_a_weekly_meetup_stays_at_19_local_across_the_clock_change(circle: Circle) -> None:
+    _weekly(circle)
+    starts = [occ.start for occ in _between(circle, MARCH, APRIL_END)]
+    assert starts[0] == datetime(2026, 3, 5, 19, 0, tzinfo=UTC)  # GMT
+    assert datetime(2026, 4, 2, 18, 0, tzinfo=UTC) in starts  # BST: still 19:00 local
+
+
+def test_cancelling_one_occurrence_keeps_the_rest(circle: Circle) -> None:
+    _weekly(circle)
+    _first, second, *_ = _between(circle, MARCH, APRIL_END)
+    meetups.cancel(db.session, second)
+    db.session.commit()
+    again = _between(circle, MARCH, APRIL_END)
+    assert [occ.cancelled for occ in again[:3]] == [False, True, False]
+    meetups.restore(db.session, again[1])
+    assert not _between(circle, MARCH, APRIL_END)[1].cancelled
+
+
+def test_moving_one_occurrence_changes_its_time_but_not_its_key(circle: Circle) -> None:
+    _weekly(circle)
+    occ = _between(circle, MARCH, APRIL_END)[1]
+    meetups.move(
+        db.session, occ, datetime.combine(date(2026, 3, 13), time(18, 30))
+    )  # later day, earlier hour
+    db.session.commit()
+    moved = meetups.find_occurrence(db.session, occ.series, occ.key)
+    assert moved is not None and moved.moved
+    assert moved.start == datetime(2026, 3, 13, 18, 30, tzinfo=UTC)
+    with pytest.raises(meetups.MeetupError, match="a month at most"):
+        meetups.move(db.session, occ, datetime.combine(date(2026, 6, 1), time(19, 0)))
+
+
+def test_a_key_that_is_not_an_occurrence_is_not_found(circle: Circle) -> None:
+    series = _weekly(circle)
+    assert meetups.find_occurrence(db.session, series, "20260306T190000Z") is None
+    assert meetups.find_occurrence(db.session, series, "nonsense") is None
+    assert meetups.find_occurrence(db.session, series, "20260305T190000Z") is not None
+
+
+def test_editing_from_an_occurrence_keeps_the_past(circle: Circle) -> None:
+    series = _weekly(circle)
+    occurrences = _between(circle, MARCH, APRIL_END)
+    third = occurrences[2]
+    meetups.set_rsvp(db.session, third, _host(circle), Answer.GOING)
+    plan = meetups.plan_of(series)
+    new_plan = meetups.Plan(
+        start_date=date(2026, 3, 19),
+        start_time=time(19, 0),
+        duration_minutes=60,
+        repeat=Repeat.BIWEEKLY,
+        place="Room 4",
+    )
+    assert plan.repeat is Repeat.WEEKLY
+    new = meetups.edit_from(db.session, third, new_plan)
+    db.session.commit()
+    after = _between(circle, MARCH, APRIL_END)
+    assert [o.start.date() for o in after] == [
+        date(2026, 3, 5),
+        date(2026, 3, 12),
+        date(2026, 3, 19),
+        date(2026, 4, 2),
+        date(2026, 4, 16),
+        date(2026, 4, 30),
+    ][: len(after)]
+    assert [o.series.id for o in after[:2]] == [series.id, series.id]
+    assert all(o.series.id == new.id and o.series.place == "Room 4" for o in after[2:])
+    (view,) = board(db.session, [after[2]], _host(circle))
+    assert view.my_answer is Answer.GOING  # the RSVP followed the occurrence
+
+
+def test_rsvps_change_and_the_host_sees_who_has_not_answered(circle: Circle) -> None:
+    _weekly(circle)
+    occ = _between(circle, MARCH, APRIL_END)[0]
+    people = {user.display_name: user for _m, user in membership.members_of(db.session, circle.id)}
+    ari, bo = people["Ari"], people["Bo"]
+    meetups.set_rsvp(db.session, occ, ari, Answer.GOING)
+    meetups.set_rsvp(db.session, occ, bo, Answer.NO)
+    meetups.set_rsvp(db.session, occ, bo, Answer.MAYBE)
+    db.session.commit()
+    (view,) = board(db.session, [occ], _host(circle))
+    assert [u.display_name for u in view.going] == ["Ari"]
+    assert [u.display_name for u in view.maybe] == ["Bo"]
+    assert {u.display_name for u in view.unanswered} == {"Hana", "Cy"}
+
+
+def test_the_facilitator_rotates_and_skips_someone_who_cannot_come(circle: Circle) -> None:
+    _weekly(circle, rotate_facilitator=True)
+    occs = [o for o in _between(circle, MARCH, APRIL_END)][:5]
+    order = [v.facilitator.display_name for v in board(db.session, occs, _host(circle))]
+    assert order == ["Hana", "Ari", "Bo", "Cy", "Hana"]  # in the order they joined
+    people = {user.display_name: user for _m, user in membership.members_of(db.session, circle.id)}
+    ari = people["Ari"]
+    meetups.set_rsvp(db.session, occs[1], ari, Answer.NO)
+    db.session.commit()
+    order = [v.facilitator.display_name for v in board(db.session, occs, _host(circle))]
+    assert order == ["Hana", "Bo", "Ari", "Cy", "Hana"]
+
+
+def test_upcoming_costs_the_same_queries_for_one_or_many_series(
+    circle: Circle, make_user, make_circle
+) -> None:
+    from tests.support.queries import count_queries
+
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    _weekly(circle)
+    host = _host(circle)
+    with count_queries(db.engine) as few:
+        views = board(db.session, meetups.upcoming(db.session, [circle.id], now), host)
+    circle_ids = [circle.id]
+    for _ in range(4):
+        other = make_circle(make_user(), members=tuple(make_user() for _ in range(5)))
+        other = db.session.get(Circle, other.id)
+        _weekly(other, rotate_facilitator=True)
+        _weekly(other)
+        circle_ids.append(other.id)
+    host = _host(circle)
+    with count_queries(db.engine) as many:
+        more = board(db.session, meetups.upcoming(db.session, circle_ids, now), host)
+        assert {view.occurrence.series.circle.name for view in more}  # circles come along
+    assert len(more) > len(views)
+    assert len(many) <= len(few) + 1, "\n---\n".join(many)  # facilitator history: one query
+    assert len(many) <= 5
