@@ -38,3 +38,16 @@ def create_user(email: str, display_name: str, password: str, time_zone: str) ->
         accounts.confirm_email(db.session, result.user)
         db.session.commit()
     click.echo(f"User {result.user.id} ready.")
+
+
+@circles_cli.command("seed-library")
+def seed_library() -> None:
+    """Load the built-in prompt library into the database (safe to run again)."""
+    from circles.database import write_intent
+    from circles.extensions import db
+    from circles.services.prompts import sync_library
+
+    with write_intent():
+        added = sync_library(db.session)
+        db.session.commit()
+    click.echo(f"Prompt library ready ({added} new).")

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 
 from circles import create_app
 from circles.extensions import db
-from circles.models import Base
+from circles.models import Base, LibraryPrompt
 from tests.conftest import app_config, database_url
 from tests.support.databases import fresh_database
 
@@ -27,6 +27,8 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(tmp_path: 
         with app.app_context():
             flask_migrate.upgrade()
             assert _drift(app) == []
+            assert db.session.scalar(db.select(db.func.count()).select_from(LibraryPrompt)) >= 40
+            db.session.remove()
             flask_migrate.downgrade(revision="base")
             assert sorted(db.inspect(db.engine).get_table_names()) == ["alembic_version"]
             flask_migrate.upgrade()

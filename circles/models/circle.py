@@ -38,6 +38,8 @@ class Circle(Base):
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # When on, the next meetup gets the deck's most wanted prompt not used yet.
+    rotate_prompts: so.Mapped[bool] = so.mapped_column(default=False)
 
     memberships: so.WriteOnlyMapped[Membership] = so.relationship(
         back_populates="circle", cascade="all, delete-orphan", passive_deletes=True

@@ -6,7 +6,31 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from circles.views import auth, calendar, circles, hosting, join, main, me, meetups, pwa
+    from circles.views import (
+        auth,
+        calendar,
+        circles,
+        hosting,
+        join,
+        main,
+        me,
+        meetup_notes,
+        meetups,
+        prompts,
+        pwa,
+    )
 
-    for module in (main, pwa, auth, me, circles, hosting, join, meetups, calendar):
+    for module in (
+        main,
+        pwa,
+        auth,
+        me,
+        circles,
+        hosting,
+        join,
+        meetups,
+        meetup_notes,
+        prompts,
+        calendar,
+    ):
         app.register_blueprint(module.bp)

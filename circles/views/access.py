@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from flask import abort
 from flask_login import current_user
 
 from circles.extensions import db
 from circles.models.circle import Circle, Membership
+from circles.models.meetup import MeetupSeries
+from circles.services import meetups
+from circles.services.meetups import Occurrence
 from circles.services.membership import membership
 
 
@@ -28,9 +32,28 @@ def circle_or_404(circle_id: int, *, host: bool = False) -> CircleAccess:
     return CircleAccess(mine.circle, mine)
 
 
-def member_or_404(access: CircleAccess, membership_id: int) -> Membership:
-    """Another membership of the same circle, or 404."""
-    other = db.session.get(Membership, membership_id)
-    if other is None or other.circle_id != access.circle.id:
+class CircleScoped(Protocol):
+    circle_id: Any
+
+
+Scoped = TypeVar("Scoped", bound=CircleScoped)
+
+
+def in_circle_or_404(model: type[Scoped], object_id: int, access: CircleAccess) -> Scoped:
+    """An object of this circle by id; 404 when missing or from another circle."""
+    found = db.session.get(model, object_id)
+    if found is None or found.circle_id != access.circle.id:
         abort(404)
-    return other
+    return found
+
+
+def occurrence_or_404(
+    circle_id: int, series_id: int, key: str, *, host: bool = False
+) -> tuple[CircleAccess, Occurrence]:
+    """The circle access and the occurrence, or 404 (membership checked first)."""
+    access = circle_or_404(circle_id, host=host)
+    series = in_circle_or_404(MeetupSeries, series_id, access)
+    occurrence = meetups.find_occurrence(db.session, series, key)
+    if occurrence is None:
+        abort(404)
+    return access, occurrence

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm, InviteForm
 from circles.models.base import utcnow
-from circles.models.circle import Invite
+from circles.models.circle import Invite, Membership
 from circles.services import invites
 from circles.services import membership as rules
-from circles.views.access import CircleAccess, circle_or_404, member_or_404
+from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
 
 bp = Blueprint("hosting", __name__, url_prefix="/circles/<int:circle_id>/host")
 
@@ -59,18 +59,11 @@ def create_invite(circle_id: int) -> Any:
     return _manage_page(access, new_link=link, new_invite=made.invite)
 
 
-def _invite_or_404(access: CircleAccess, invite_id: int) -> Invite:
-    invite = db.session.get(Invite, invite_id)
-    if invite is None or invite.circle_id != access.circle.id:
-        abort(404)
-    return invite
-
-
 @bp.post("/invites/<int:invite_id>/revoke")
 @login_required
 def revoke_invite(circle_id: int, invite_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
-    invite = _invite_or_404(access, invite_id)
+    invite = in_circle_or_404(Invite, invite_id, access)
     if ConfirmForm().validate_on_submit():
         invites.revoke(db.session, invite, utcnow())
         db.session.commit()
@@ -80,7 +73,7 @@ def revoke_invite(circle_id: int, invite_id: int) -> Any:
 
 def _member_action(circle_id: int, membership_id: int, action: str) -> Any:
     access = circle_or_404(circle_id, host=True)
-    member = member_or_404(access, membership_id)
+    member = in_circle_or_404(Membership, membership_id, access)
     if ConfirmForm().validate_on_submit():
         try:
             if action == "remove":

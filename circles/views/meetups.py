@@ -13,32 +13,17 @@ from circles.extensions import db
 from circles.forms.circles import ConfirmForm
 from circles.forms.fields import add_error
 from circles.forms.meetups import MeetupForm, MoveForm, RsvpForm
+from circles.forms.prompts import PrepNoteForm
 from circles.models.meetup import Answer, MeetupSeries
-from circles.services import calendar_feed, meetups
+from circles.services import calendar_feed, meetups, prep_notes, prompts
 from circles.services.meetup_board import board
 from circles.services.recurrence import Repeat
 from circles.timezones import local
-from circles.views.access import CircleAccess, circle_or_404
+from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
 from circles.views.helpers import render_form, safe_next
+from circles.views.meetup_notes import assign_form
 
 bp = Blueprint("meetups", __name__, url_prefix="/circles/<int:circle_id>/meetups")
-
-
-def _series_or_404(access: CircleAccess, series_id: int) -> MeetupSeries:
-    series = db.session.get(MeetupSeries, series_id)
-    if series is None or series.circle_id != access.circle.id:
-        abort(404)
-    return series
-
-
-def occurrence_or_404(circle_id: int, series_id: int, key: str, *, host: bool = False) -> Any:
-    """The circle access and the occurrence, or 404 (membership checked first)."""
-    access = circle_or_404(circle_id, host=host)
-    series = _series_or_404(access, series_id)
-    occurrence = meetups.find_occurrence(db.session, series, key)
-    if occurrence is None:
-        abort(404)
-    return access, occurrence
 
 
 def _plan(form: MeetupForm) -> meetups.Plan:
@@ -92,8 +77,15 @@ def _occurrence_url(occurrence: meetups.Occurrence, endpoint: str = "meetups.sho
 def show(circle_id: int, series_id: int, key: str) -> str:
     access, occurrence = occurrence_or_404(circle_id, series_id, key)
     (view,) = board(db.session, [occurrence], current_user)
+    assignment = prompts.assignment_for(db.session, occurrence)
+    note = prep_notes.my_note(db.session, occurrence, current_user)
     return render_template(
         "meetups/show.html",
+        assignment=assignment,
+        note_form=PrepNoteForm(formdata=None, body=note.body if note else ""),
+        assign_form=assign_form(circle_id, assignment.prompt_id if assignment else None)
+        if access.me.is_host
+        else None,
         circle=access.circle,
         me=access.me,
         view=view,
@@ -213,7 +205,7 @@ def occurrence_calendar(circle_id: int, series_id: int, key: str) -> Response:
 @login_required
 def series_calendar(circle_id: int, series_id: int) -> Response:
     access = circle_or_404(circle_id)
-    series = _series_or_404(access, series_id)
+    series = in_circle_or_404(MeetupSeries, series_id, access)
     url = url_for("circles.show", circle_id=circle_id, _external=True)
     body = calendar_feed.series_ics(db.session, [series], access.circle.name, {series.id: url})
     return _ics(body, "meetups.ics")

@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 from circles.extensions import db
 from circles.models import Invite, Membership
 from circles.models.base import utcnow
-from circles.services import invites, meetups
+from circles.services import invites, meetups, prompts
 from circles.services.recurrence import Repeat
 from tests.conftest import AuthActions
 
@@ -53,20 +53,24 @@ def _samples(
         )
         db.session.commit()
         (first,) = meetups.upcoming(db.session, [circle.id], utcnow(), per_circle=1)
+        prompts.sync_library(db.session)
+        prompt = prompts.write_prompt(
+            db.session, db.session.merge(circle), db.session.merge(host), "Q?", anonymous=False
+        )
+        db.session.commit()
         membership_id = db.session.scalar(
             db.select(Membership.id).where(Membership.user_id == member.id)
         )
-        invite_id = made.invite.id
-    return {
-        "host": host,
-        "ids": {
+        ids = {
             "circle_id": circle.id,
             "membership_id": membership_id,
-            "invite_id": invite_id,
+            "invite_id": made.invite.id,
             "series_id": series.id,
             "key": first.key,
-        },
-    }
+            "prompt_id": prompt.id,
+            "library_key": prompts.library_data()[0]["key"],
+        }
+    return {"host": host, "ids": ids}
 
 
 def _url(rule: Rule, ids: dict[str, Any]) -> str:
@@ -140,7 +144,8 @@ def test_ids_from_another_circle_are_404(app: Flask, make_user, make_circle) -> 
     host = app.test_client()
     AuthActions(host).login(mine["host"].email)
     for rule in circle_rules(app):
-        foreign = {k: v for k, v in theirs["ids"].items() if k != "circle_id"}
+        shared = {"circle_id", "library_key"}  # the library belongs to no circle
+        foreign = {k: v for k, v in theirs["ids"].items() if k not in shared}
         if not (rule.arguments & foreign.keys()):
             continue
         url = _fill(rule, mine["ids"] | foreign)

@@ -1,0 +1,140 @@
+"""The push payloads: fixed, generic words per kind, an opaque same-site url and a tag.
+
+A push message can show on a locked screen, so nothing a user wrote, and no circle, peer or
+prompt name, ever goes into one: :func:`build` takes no text but the kind, and the url and
+tag are checked to be opaque (ids, not words). The service worker shows ``title`` and
+``body``, opens ``url`` on a tap, and uses ``tag`` so a repeat replaces the earlier
+notification on the device.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from enum import StrEnum
+from typing import Final
+from urllib.parse import urlsplit
+
+MAX_PAYLOAD_BYTES: Final = 1024
+"""Our payloads stay far below this (push services take 4096 bytes encrypted)."""
+
+MAX_URL_LENGTH: Final = 512
+MAX_TAG_LENGTH: Final = 64
+MAX_TOPIC_LENGTH: Final = 32
+
+HOUR: Final = 60 * 60
+DAY: Final = 24 * HOUR
+
+# A path (with optional query and fragment) in printable ASCII without quotes, angle
+# brackets, backslashes or spaces: nothing that needs escaping in JSON or HTML.
+_URL = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*")
+_TAG = re.compile(r"[A-Za-z0-9._:-]+")
+
+
+class Kind(StrEnum):
+    """What a push message is about."""
+
+    meetup_soon = "meetup_soon"
+    """A meetup in about 24 hours."""
+    meetup_hour = "meetup_hour"
+    """A meetup in about an hour."""
+    rsvp_nudge = "rsvp_nudge"
+    load_checkin = "load_checkin"
+    buddy_pairing = "buddy_pairing"
+    peer_signal = "peer_signal"
+    prompt_assigned = "prompt_assigned"
+
+
+TITLE: Final = "Circles"
+
+_BODIES: Final[dict[Kind, str]] = {
+    Kind.meetup_soon: "Your circle meets tomorrow",
+    Kind.meetup_hour: "Your circle meets in an hour",
+    Kind.rsvp_nudge: "Can you make your circle's next meetup?",
+    Kind.load_checkin: "Time to check in with a peer",
+    Kind.buddy_pairing: "You have a new buddy in your circle",
+    Kind.peer_signal: "Someone in your circle could use a check-in",
+    Kind.prompt_assigned: "A prompt is ready for your next meetup",
+}
+
+_TTLS: Final[dict[Kind, int]] = {
+    Kind.meetup_soon: 6 * HOUR,
+    Kind.meetup_hour: HOUR,
+    Kind.rsvp_nudge: DAY,
+    Kind.load_checkin: 2 * DAY,
+    Kind.buddy_pairing: 3 * DAY,
+    Kind.peer_signal: DAY,
+    Kind.prompt_assigned: 3 * DAY,
+}
+
+_URGENCIES: Final[dict[Kind, str]] = {
+    Kind.meetup_hour: "high",
+    Kind.prompt_assigned: "low",
+}
+
+
+def words(kind: Kind) -> tuple[str, str]:
+    """The (title, body) shown for ``kind``."""
+    return TITLE, _BODIES[Kind(kind)]
+
+
+def check_url(url: str) -> str:
+    """``url`` when it is a same-site path ("/..."); ``ValueError`` otherwise."""
+    if not isinstance(url, str) or not _URL.fullmatch(url) or len(url) > MAX_URL_LENGTH:
+        raise ValueError("push url must be a same-site path starting with '/'")
+    parts = urlsplit(url)
+    if url.startswith("//") or parts.scheme or parts.netloc:
+        raise ValueError("push url must be a same-site path, not another site")
+    return url
+
+
+def check_tag(tag: str) -> str:
+    """``tag`` when it is a short opaque token (letters, digits, ``._:-``)."""
+    if not isinstance(tag, str) or not _TAG.fullmatch(tag) or len(tag) > MAX_TAG_LENGTH:
+        raise ValueError(f"push tag must be 1-{MAX_TAG_LENGTH} of A-Z a-z 0-9 . _ : -")
+    return tag
+
+
+def build(kind: Kind, url: str, tag: str) -> bytes:
+    """The compact JSON payload ``{"title", "body", "url", "tag"}`` for ``kind``."""
+    title, body = words(kind)
+    document = {"title": title, "body": body, "url": check_url(url), "tag": check_tag(tag)}
+    payload = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    if len(payload) > MAX_PAYLOAD_BYTES:  # cannot happen with the limits above
+        raise ValueError(f"push payload of {len(payload)} bytes is over {MAX_PAYLOAD_BYTES}")
+    return payload
+
+
+def ttl_for(kind: Kind) -> int:
+    """Seconds the push service may hold the message: how long the reminder is useful."""
+    return _TTLS[Kind(kind)]
+
+
+def urgency_for(kind: Kind) -> str:
+    """The RFC 8030 ``Urgency``: high an hour before a meetup, low for prompts."""
+    return _URGENCIES.get(Kind(kind), "normal")
+
+
+def topic_for(kind: Kind, dedupe_key: str) -> str:
+    """A 32-character ``Topic``: a newer message of the same kind and key replaces a pending one.
+
+    A hash, so the push service learns nothing from it but sameness.
+    """
+    digest = hashlib.sha256(f"{Kind(kind).value}\x00{dedupe_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")  # 24 bytes -> 32 characters
+
+
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "TITLE",
+    "Kind",
+    "build",
+    "check_tag",
+    "check_url",
+    "topic_for",
+    "ttl_for",
+    "urgency_for",
+    "words",
+]
