@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, request
 from flask_login import current_user
 
+from circles.charts import arc_geometry
 from circles.timezones import local, zone_names
 
 
@@ -24,6 +25,7 @@ def format_when(moment: datetime | None, pattern: str = "%a %-d %b, %H:%M", zone
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = format_when
+    app.jinja_env.globals["arc_geometry"] = arc_geometry
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -1,8 +1,11 @@
 """Typed SQLAlchemy models, one module per domain."""
 
 from circles.models.base import Base
+from circles.models.checkin import CheckinRecord, CheckinSignal, SignalAnswer, SignalKind
 from circles.models.circle import Circle, Invite, Membership, Role
+from circles.models.load import LoadEntry
 from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
+from circles.models.notification import Notification, Status
 from circles.models.prompt import (
     DeckPrompt,
     LibraryPrompt,
@@ -15,17 +18,24 @@ from circles.models.user import User
 __all__ = [
     "Answer",
     "Base",
+    "CheckinRecord",
+    "CheckinSignal",
     "Circle",
     "DeckPrompt",
     "Invite",
     "LibraryPrompt",
+    "LoadEntry",
     "MeetupSeries",
     "Membership",
+    "Notification",
     "OccurrenceChange",
     "PrepNote",
     "PromptAssignment",
     "PromptVote",
     "Role",
     "Rsvp",
+    "SignalAnswer",
+    "SignalKind",
+    "Status",
     "User",
 ]

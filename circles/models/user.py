@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -26,6 +26,12 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
     session_version: so.Mapped[int] = so.mapped_column(default=1)
     # Bumped to regenerate the private calendar feed link; the old link stops working.
     calendar_version: so.Mapped[int] = so.mapped_column(default=1)
+    # The load log's settings: a typical week (the baseline until 3 weeks are logged) and a
+    # personal threshold at or over which a week counts as heavy.
+    typical_week: so.Mapped[int | None]
+    load_threshold: so.Mapped[int | None]
+    nudge_dismissed_on: so.Mapped[date | None]
+    nudge_snoozed_until: so.Mapped[date | None]
     email_confirmed_at: so.Mapped[datetime | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 

@@ -9,9 +9,11 @@ def register_blueprints(app: Flask) -> None:
     from circles.views import (
         auth,
         calendar,
+        checkins,
         circles,
         hosting,
         join,
+        load,
         main,
         me,
         meetup_notes,
@@ -28,9 +30,11 @@ def register_blueprints(app: Flask) -> None:
         circles,
         hosting,
         join,
+        load,
         meetups,
         meetup_notes,
         prompts,
         calendar,
+        checkins,
     ):
         app.register_blueprint(module.bp)

@@ -14,7 +14,7 @@ from circles.forms.fields import add_error
 from circles.forms.meetups import RsvpForm
 from circles.models.base import utcnow
 from circles.models.circle import DEFAULT_CAP
-from circles.services import meetups
+from circles.services import checkins, meetups
 from circles.services import membership as rules
 from circles.services.meetup_board import board
 from circles.views.access import circle_or_404
@@ -57,7 +57,9 @@ def new() -> Any:
 @login_required
 def show(circle_id: int) -> str:
     access = circle_or_404(circle_id)
-    coming = meetups.upcoming(db.session, [circle_id], utcnow())
+    now = utcnow()
+    coming = meetups.upcoming(db.session, [circle_id], now)
+    signal_views = checkins.active_signals(db.session, [circle_id], now).get(circle_id, [])
     return render_template(
         "circles/show.html",
         circle=access.circle,
@@ -66,6 +68,9 @@ def show(circle_id: int) -> str:
         meetups=board(db.session, coming, current_user),
         rsvp_form=RsvpForm(formdata=None),
         leave_form=ConfirmForm(),
+        button=ConfirmForm(formdata=None),
+        signal_views=signal_views,
+        my_signals={v.signal.kind for v in signal_views if v.signal.user_id == current_user.id},
     )
 
 

@@ -9,9 +9,10 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from circles.extensions import db
+from circles.forms.circles import ConfirmForm
 from circles.forms.meetups import RsvpForm
 from circles.models.base import utcnow
-from circles.services import meetups, membership
+from circles.services import checkins, load, meetups, membership
 from circles.services.meetup_board import board
 
 bp = Blueprint("main", __name__)
@@ -22,12 +23,20 @@ def index() -> str:
     """Welcome when logged out; Today when logged in."""
     if not current_user.is_authenticated:
         return render_template("welcome.html", next_url=None)
+    now = utcnow()
     cards = membership.circles_of(db.session, current_user)
-    coming = meetups.upcoming(db.session, [card.circle.id for card in cards], utcnow(), 2)
+    circle_ids = [card.circle.id for card in cards]
+    coming = meetups.upcoming(db.session, circle_ids, now, 2)
     next_meetup = next((occ for occ in coming if not occ.cancelled), None)
+    load_board = load.dashboard(db.session, current_user, now)
+    signals = checkins.active_signals(db.session, circle_ids, now)
     return render_template(
         "today.html",
         cards=cards,
+        board=load_board,
+        show_nudge=load.nudge_visible(current_user, load_board),
+        signal_views=[view for views in signals.values() for view in views],
+        button=ConfirmForm(formdata=None),
         next_meetup=board(db.session, [next_meetup], current_user)[0] if next_meetup else None,
         rsvp_form=RsvpForm(formdata=None),
     )

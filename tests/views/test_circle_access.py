@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 from circles.extensions import db
 from circles.models import Invite, Membership
 from circles.models.base import utcnow
-from circles.services import invites, meetups, prompts
+from circles.services import checkins, invites, meetups, prompts
 from circles.services.recurrence import Repeat
 from tests.conftest import AuthActions
 
@@ -54,6 +54,7 @@ def _samples(
         db.session.commit()
         (first,) = meetups.upcoming(db.session, [circle.id], utcnow(), per_circle=1)
         prompts.sync_library(db.session)
+        signal = checkins.raise_signal(db.session, circle.id, db.session.merge(member), utcnow())
         prompt = prompts.write_prompt(
             db.session, db.session.merge(circle), db.session.merge(host), "Q?", anonymous=False
         )
@@ -68,6 +69,7 @@ def _samples(
             "series_id": series.id,
             "key": first.key,
             "prompt_id": prompt.id,
+            "signal_id": signal.id,
             "library_key": prompts.library_data()[0]["key"],
         }
     return {"host": host, "ids": ids}

@@ -1,0 +1,24 @@
+"""Forms for check-in signals."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
+from wtforms.validators import InputRequired
+
+from circles.models.checkin import SignalKind
+
+
+class SignalForm(FlaskForm):  # type: ignore[misc]
+    kind = SelectField(
+        choices=[SelectChoice(k.value, k.value) for k in SignalKind],
+        default=SignalKind.CHECKIN.value,
+    )
+    action = SelectField(
+        choices=[SelectChoice("raise", "raise"), SelectChoice("withdraw", "withdraw")]
+    )
+
+
+class CheckedInForm(FlaskForm):  # type: ignore[misc]
+    member = IntegerField(validators=[InputRequired("Choose who you checked in with.")])

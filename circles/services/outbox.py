@@ -1,0 +1,68 @@
+"""The notification outbox: reminders are written here once, then delivered by the worker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from circles.models.base import DbSession
+from circles.models.notification import Notification, Status
+from circles.models.user import User
+from circles.push.payload import Kind, check_tag, check_url, words
+from circles.services.quiet_hours import defer_out_of_quiet_hours
+
+
+def deliver_at(user: User, due: datetime) -> datetime:
+    """When a reminder due now may reach the user: after their quiet hours, in their zone."""
+    return defer_out_of_quiet_hours(due, user.time_zone, user.quiet_start, user.quiet_end)
+
+
+def enqueue(
+    session: DbSession,
+    user: User,
+    kind: Kind,
+    dedupe_key: str,
+    due_at: datetime,
+    *,
+    url: str,
+    tag: str,
+    respect_quiet_hours: bool = True,
+) -> bool:
+    """Store a reminder once per dedupe key; True when this call stored it."""
+    title, body = words(kind)
+    when = deliver_at(user, due_at) if respect_quiet_hours else due_at
+    values = {
+        "user_id": user.id,
+        "kind": kind.value,
+        "dedupe_key": dedupe_key,
+        "due_at": when,
+        "next_attempt_at": when,
+        "title": title,
+        "body": body,
+        "url": check_url(url),
+        "tag": check_tag(tag),
+        "status": Status.PENDING.value,
+        "attempts": 0,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # ON CONFLICT DO NOTHING: two workers (or two requests) scheduling the same reminder store one.
+    statement = (
+        insert(Notification)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Notification.dedupe_key])
+    )
+    result = session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def last_of_kind(session: DbSession, user: User, kind: Kind) -> Notification | None:
+    """The user's most recent reminder of this kind."""
+    return session.scalar(
+        sa.select(Notification)
+        .where(Notification.user_id == user.id, Notification.kind == kind.value)
+        .order_by(Notification.due_at.desc())
+        .limit(1)
+    )

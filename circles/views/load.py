@@ -1,0 +1,213 @@
+"""The private load log: log a 1:1 in two taps, see the load and its arc, edit entries."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from circles.errors import rerender_on_csrf_error
+from circles.extensions import db
+from circles.forms.circles import ConfirmForm
+from circles.forms.fields import add_error
+from circles.forms.load import INTENSITY_WORDS, EntryForm, LoadSettingsForm, LogForm
+from circles.models.base import utcnow
+from circles.models.load import LoadEntry
+from circles.services import load
+from circles.views.helpers import render_form
+
+bp = Blueprint("load", __name__)
+
+
+def _day_from_query() -> date | None:
+    raw = request.args.get("day")
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400)
+
+
+def _log_page(form: LogForm, day: date | None) -> Any:
+    return render_form(
+        "load/log.html",
+        form=form,
+        day=day,
+        today=load.today_for(current_user, utcnow()),
+        words=INTENSITY_WORDS,
+        client_id=str(uuid.uuid4()),
+    )
+
+
+@bp.get("/log")
+@login_required
+def log() -> Any:
+    """ "How heavy was it?" — opened from a reminder with ?day=, it logs for that day."""
+    return _log_page(LogForm(formdata=None), _day_from_query())
+
+
+@bp.post("/log")
+@login_required
+@rerender_on_csrf_error
+def save() -> Any:
+    form = LogForm()
+    if form.validate_on_submit():
+        try:
+            entry, created = load.log(
+                db.session,
+                current_user,
+                client_id=form.client_id.data or "",
+                intensity=form.intensity.data or 0,
+                now=utcnow(),
+                day=form.day.data,
+            )
+        except load.LoadError as refused:
+            db.session.rollback()
+            add_error(form.day, str(refused))
+        else:
+            if created:
+                load.plan_nudge(db.session, current_user, utcnow())
+            db.session.commit()
+            if request.accept_mimetypes.best == "application/json":
+                return {"id": entry.id, "created": created}, 201 if created else 200
+            return redirect(url_for("load.logged", entry_id=entry.id), 303)
+    if request.accept_mimetypes.best == "application/json":
+        return {"errors": form.errors}, 400
+    return _log_page(form, form.day.data)
+
+
+def _own_entry_or_404(entry_id: int) -> LoadEntry:
+    entry = load.entry_of(db.session, current_user, entry_id)
+    if entry is None:
+        abort(404)  # someone else's entry does not exist, as far as anyone else can tell
+    return entry
+
+
+def _entry_form(entry: LoadEntry) -> EntryForm:
+    form = EntryForm(
+        formdata=None,
+        intensity=entry.intensity,
+        day=entry.local_date,
+        minutes=entry.minutes,
+        tags=entry.tag_list,
+    )
+    return form
+
+
+@bp.get("/log/<int:entry_id>")
+@login_required
+def logged(entry_id: int) -> str:
+    entry = _own_entry_or_404(entry_id)
+    return render_template(
+        "load/logged.html",
+        entry=entry,
+        word=INTENSITY_WORDS[entry.intensity],
+        form=_entry_form(entry),
+        button=ConfirmForm(formdata=None),
+    )
+
+
+@bp.post("/log/<int:entry_id>")
+@login_required
+@rerender_on_csrf_error
+def update(entry_id: int) -> Any:
+    entry = _own_entry_or_404(entry_id)
+    form = EntryForm()
+    if form.validate_on_submit():
+        try:
+            load.update(
+                db.session,
+                entry,
+                current_user,
+                intensity=form.intensity.data or entry.intensity,
+                day=form.day.data or entry.local_date,
+                minutes=form.minutes.data,
+                tags=form.tags.data or [],
+                now=utcnow(),
+            )
+        except load.LoadError as refused:
+            db.session.rollback()
+            add_error(form.day, str(refused))
+        else:
+            load.plan_nudge(db.session, current_user, utcnow())
+            db.session.commit()
+            flash("Saved.", "success")
+            return redirect(url_for("load.overview"), 303)
+    return render_form(
+        "load/logged.html",
+        entry=entry,
+        word=INTENSITY_WORDS[entry.intensity],
+        form=form,
+        button=ConfirmForm(formdata=None),
+    )
+
+
+@bp.post("/log/<int:entry_id>/delete")
+@login_required
+def delete(entry_id: int) -> Any:
+    entry = _own_entry_or_404(entry_id)
+    if ConfirmForm().validate_on_submit():
+        load.delete(db.session, entry)
+        db.session.commit()
+        flash("Removed.", "info")
+    return redirect(safe_back(), 303)
+
+
+def safe_back() -> str:
+    return url_for("load.log") if request.args.get("undo") else url_for("load.overview")
+
+
+@bp.get("/load")
+@login_required
+def overview() -> str:
+    board = load.dashboard(db.session, current_user, utcnow())
+    return render_template(
+        "load/overview.html",
+        board=board,
+        entries=load.recent(db.session, current_user),
+        words=INTENSITY_WORDS,
+        settings=LoadSettingsForm(
+            formdata=None,
+            typical_week=current_user.typical_week,
+            load_threshold=current_user.load_threshold,
+        ),
+    )
+
+
+@bp.post("/load/settings")
+@login_required
+def settings() -> Any:
+    form = LoadSettingsForm()
+    if form.validate_on_submit():
+        load.save_settings(
+            db.session,
+            current_user,
+            typical_week=form.typical_week.data,
+            threshold=form.load_threshold.data,
+        )
+        db.session.commit()
+        flash("Saved.", "success")
+        return redirect(url_for("load.overview", _anchor="settings"), 303)
+    board = load.dashboard(db.session, current_user, utcnow())
+    return render_form(
+        "load/overview.html",
+        board=board,
+        entries=load.recent(db.session, current_user),
+        words=INTENSITY_WORDS,
+        settings=form,
+    )
+
+
+@bp.post("/load/nudge")
+@login_required
+def nudge() -> Any:
+    if ConfirmForm().validate_on_submit():
+        snooze = request.form.get("choice") == "snooze"
+        load.dismiss_nudge(db.session, current_user, utcnow(), snooze_week=snooze)
+        db.session.commit()
+        flash("Snoozed for a week." if snooze else "Okay. It's here if you need it.", "info")
+    return redirect(url_for("main.index"), 303)
