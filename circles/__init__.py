@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from circles.database import configure_engine
+    from circles.push.vapid import check_pair, load_or_create
     from circles.services.passwords import Passwords
 
     db.init_app(app)
@@ -56,6 +58,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    keys = load_or_create(Path(app.instance_path), os.environ)
+    check_pair(keys)  # refuse to start with a private and public key that don't belong together
+    app.extensions["circles_vapid"] = keys
     app.extensions["circles_passwords"] = Passwords(
         time_cost=app.config["ARGON2_TIME_COST"], memory_cost=app.config["ARGON2_MEMORY_COST"]
     )

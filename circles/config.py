@@ -77,6 +77,16 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Circles <no-reply@circles.invalid>"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Web Push: the contact push services see, the hosts endpoints may be on, and (for
+        # development and tests only) plain-http endpoints on this machine.
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@circles.invalid"),
+        "PUSH_ALLOWED_HOSTS": [
+            h.strip() for h in os.environ.get("PUSH_ALLOWED_HOSTS", "").split(",") if h.strip()
+        ],
+        "PUSH_ALLOW_HTTP_LOCALHOST": _flag("PUSH_ALLOW_HTTP_LOCALHOST", not production),
+        "PUSH_CONNECT_TIMEOUT": float(os.environ.get("PUSH_CONNECT_TIMEOUT", "3.05")),
+        "PUSH_READ_TIMEOUT": float(os.environ.get("PUSH_READ_TIMEOUT", "10")),
+        "WORKER_INTERVAL_SECONDS": float(os.environ.get("WORKER_INTERVAL_SECONDS", "30")),
         "CRISIS_LINE_TEXT": os.environ.get(
             "CRISIS_LINE_TEXT",
             "If it is more than a heavy week, or anyone is in danger, contact your local "

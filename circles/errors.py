@@ -47,6 +47,8 @@ def init_app(app: Flask) -> None:
         if view is not None and getattr(view, "rerender_on_csrf_error", False):
             # The view's own form validation fails on the same token and shows the message.
             return view(**(request.view_args or {}))
+        if request.path.startswith("/push/") or request.is_json:
+            return {"error": "The page's security token is missing or expired. Reload it."}, 400
         return _page(400)
 
     @app.errorhandler(HTTPException)

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from circles.charts import arc_geometry
 from circles.timezones import local, zone_names
+from circles.views.notifications import unread_count
 
 
 def _viewer_zone() -> str:
@@ -36,4 +37,5 @@ def init_app(app: Flask) -> None:
             "nav_section": (request.blueprint or "") if request else "",
             "nav_endpoints": app.view_functions.keys(),
             "zone_names": zone_names,
+            "unread_notifications": unread_count,
         }

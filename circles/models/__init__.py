@@ -13,6 +13,7 @@ from circles.models.prompt import (
     PromptAssignment,
     PromptVote,
 )
+from circles.models.push import PushSubscription
 from circles.models.user import User
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "PrepNote",
     "PromptAssignment",
     "PromptVote",
+    "PushSubscription",
     "Role",
     "Rsvp",
     "SignalAnswer",

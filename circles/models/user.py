@@ -32,6 +32,8 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
     load_threshold: so.Mapped[int | None]
     nudge_dismissed_on: so.Mapped[date | None]
     nudge_snoozed_until: so.Mapped[date | None]
+    # Reminder kinds this user turned off (comma-separated push kinds); empty means all on.
+    reminders_off: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     email_confirmed_at: so.Mapped[datetime | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
@@ -42,6 +44,10 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
     @property
     def is_active(self) -> bool:
         return self.email_confirmed_at is not None
+
+    def wants(self, kind: str) -> bool:
+        """Whether the user gets reminders of this kind."""
+        return kind not in self.reminders_off.split(",")
 
     @property
     def has_quiet_hours(self) -> bool:

@@ -47,7 +47,9 @@ def members_by_circle(session: DbSession, circle_ids: set[int]) -> dict[int, lis
     return grouped
 
 
-def _answers(session: DbSession, series_ids: set[int]) -> dict[tuple[int, str], dict[int, Answer]]:
+def answers_for_series(
+    session: DbSession, series_ids: set[int]
+) -> dict[tuple[int, str], dict[int, Answer]]:
     answers: dict[tuple[int, str], dict[int, Answer]] = defaultdict(dict)
     if not series_ids:
         return answers
@@ -92,7 +94,7 @@ def board(
     if not occurrences:
         return []
     members = members_by_circle(session, {occ.circle_id for occ in occurrences})
-    answers = _answers(session, {occ.series.id for occ in occurrences})
+    answers = answers_for_series(session, {occ.series.id for occ in occurrences})
     facilitators = _facilitators(session, occurrences, members, answers)
     views = []
     for occ in occurrences:

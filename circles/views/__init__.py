@@ -18,7 +18,9 @@ def register_blueprints(app: Flask) -> None:
         me,
         meetup_notes,
         meetups,
+        notifications,
         prompts,
+        push,
         pwa,
     )
 
@@ -36,5 +38,7 @@ def register_blueprints(app: Flask) -> None:
         prompts,
         calendar,
         checkins,
+        push,
+        notifications,
     ):
         app.register_blueprint(module.bp)

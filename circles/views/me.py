@@ -12,11 +12,20 @@ from circles.extensions import db
 from circles.forms.auth import ChangePasswordForm
 from circles.forms.fields import add_error
 from circles.forms.profile import ProfileForm
-from circles.services import accounts, calendar_feed
+from circles.forms.circles import ConfirmForm
+from circles.forms.reminders import LABELS, RemindersForm
+from circles.services import accounts, calendar_feed, devices
 from circles.sessions import start_session
 from circles.views.helpers import passwords, render_form
 
 bp = Blueprint("me", __name__, url_prefix="/me")
+
+
+def _reminders_form() -> RemindersForm:
+    form = RemindersForm(formdata=None)
+    for kind in LABELS:
+        form[kind.value].data = current_user.wants(kind.value)
+    return form
 
 
 def _page(profile: ProfileForm | None = None, password: ChangePasswordForm | None = None) -> Any:
@@ -28,6 +37,9 @@ def _page(profile: ProfileForm | None = None, password: ChangePasswordForm | Non
         calendar_webcal="webcal://" + calendar_url.split("://", 1)[1],
         profile=profile or ProfileForm(obj=current_user, formdata=None),
         password=password or ChangePasswordForm(formdata=None),
+        reminders=_reminders_form(),
+        devices=devices.of(db.session, current_user),
+        button=ConfirmForm(formdata=None),
     )
 
 
@@ -72,3 +84,27 @@ def password() -> Any:
             return redirect(url_for("me.index"))
         add_error(form.current, "That isn't your current password.")
     return _page(password=form)
+
+
+@bp.post("/reminders")
+@login_required
+def reminders() -> Any:
+    form = RemindersForm()
+    if form.validate_on_submit():
+        off = [kind.value for kind in LABELS if not form[kind.value].data]
+        current_user.reminders_off = ",".join(off)
+        db.session.commit()
+        flash("Saved.", "success")
+    return redirect(url_for("me.index", _anchor="reminders"), 303)
+
+
+@bp.post("/devices/<int:device_id>/remove")
+@login_required
+def remove_device(device_id: int) -> Any:
+    if ConfirmForm().validate_on_submit():
+        for device in devices.of(db.session, current_user):
+            if device.id == device_id:
+                devices.remove(db.session, current_user, device.endpoint)
+        db.session.commit()
+        flash("That device won't get reminders any more.", "info")
+    return redirect(url_for("me.index", _anchor="reminders"), 303)

@@ -15,7 +15,7 @@ from circles.forms.fields import add_error
 from circles.forms.meetups import MeetupForm, MoveForm, RsvpForm
 from circles.forms.prompts import PrepNoteForm
 from circles.models.meetup import Answer, MeetupSeries
-from circles.services import calendar_feed, meetups, prep_notes, prompts
+from circles.services import calendar_feed, meetups, prep_notes, prompts, reminders
 from circles.services.meetup_board import board
 from circles.services.recurrence import Repeat
 from circles.timezones import local
@@ -116,6 +116,7 @@ def cancel(circle_id: int, series_id: int, key: str) -> Any:
     _access, occurrence = occurrence_or_404(circle_id, series_id, key, host=True)
     if ConfirmForm().validate_on_submit():
         meetups.cancel(db.session, occurrence)
+        reminders.forget_occurrence(db.session, occurrence)
         db.session.commit()
         flash("This meetup is cancelled. The others in the series stay as they are.", "info")
     return redirect(_occurrence_url(occurrence), 303)
@@ -154,6 +155,7 @@ def move(circle_id: int, series_id: int, key: str) -> Any:
             db.session.rollback()
             add_error(form.start_date, str(refused))
         else:
+            reminders.forget_occurrence(db.session, occurrence)
             db.session.commit()
             flash("Moved. Members see the new time.", "success")
             return redirect(_occurrence_url(occurrence), 303)

@@ -1,0 +1,26 @@
+"""Which reminders a user gets."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+
+from circles.push.payload import Kind
+
+LABELS = {
+    Kind.meetup_soon: "A day before a meetup",
+    Kind.meetup_hour: "An hour before a meetup",
+    Kind.rsvp_nudge: "When I haven't said if I'm coming",
+    Kind.load_checkin: "When my 1:1 load runs high",
+    Kind.buddy_pairing: "When I get a new buddy",
+    Kind.peer_signal: "When someone in my circle could use a check-in",
+    Kind.prompt_assigned: "When the next meetup's prompt is chosen",
+}
+
+
+class RemindersForm(FlaskForm):  # type: ignore[misc]
+    """One checkbox per kind, built from LABELS."""
+
+
+for _kind, _label in LABELS.items():
+    setattr(RemindersForm, _kind.value, BooleanField(_label))
