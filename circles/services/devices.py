@@ -23,7 +23,7 @@ def _key(value: Any, length: int, name: str) -> str:
     if not isinstance(value, str) or not value or len(value) > 200:
         raise SubscriptionError(f"The subscription's {name} key is missing.")
     try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise SubscriptionError(f"The subscription's {name} key isn't base64url.") from None
     if len(raw) != length or (name == "p256dh" and raw[0] != 4):

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.auth import ChangePasswordForm
+from circles.forms.circles import ConfirmForm
 from circles.forms.fields import add_error
 from circles.forms.profile import ProfileForm
-from circles.forms.circles import ConfirmForm
 from circles.forms.reminders import LABELS, RemindersForm
 from circles.services import accounts, calendar_feed, devices
 from circles.sessions import start_session
