@@ -53,14 +53,31 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def live_server(make_app: Callable[..., Flask], mailbox: Any) -> Iterator[str]:
-    """The app served on a free 127.0.0.1 port; yields its base URL."""
+def served_app(make_app: Callable[..., Flask], mailbox: Any) -> Flask:
+    """The app the live server runs (push to local endpoints allowed)."""
     port = free_port()
-    app = make_app(
+    return make_app(
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=mailbox.port,
         SERVER_NAME=f"127.0.0.1:{port}",
+        PUSH_ALLOW_HTTP_LOCALHOST=True,
+        VAPID_SUBJECT="mailto:ops@circles.test",
     )
+
+
+@pytest.fixture
+def push_service_browser(served_app: Flask) -> Iterator[tuple[Any, Flask]]:
+    from tests.support.push_service import LocalPushService
+
+    with LocalPushService(strict_aud=True) as service:
+        yield service, served_app
+
+
+@pytest.fixture
+def live_server(served_app: Flask) -> Iterator[str]:
+    """The app served on a free 127.0.0.1 port; yields its base URL."""
+    app = served_app
+    port = int(app.config["SERVER_NAME"].rsplit(":", 1)[1])
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
