@@ -87,7 +87,9 @@ def test_turn_on_reminders_and_see_a_push_from_the_service_worker(
           const registration = await navigator.serviceWorker.ready;
           for (let i = 0; i < 40; i++) {
             const notes = await registration.getNotifications();
-            if (notes.length) return notes.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url}));
+            if (notes.length) {
+              return notes.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url}));
+            }
             await new Promise(r => setTimeout(r, 50));
           }
           return [];
