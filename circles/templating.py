@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, request
@@ -27,6 +27,7 @@ def format_when(moment: datetime | None, pattern: str = "%a %-d %b, %H:%M", zone
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.globals["arc_geometry"] = arc_geometry
+    app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

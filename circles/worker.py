@@ -15,7 +15,7 @@ from circles.database import write_intent
 from circles.extensions import db
 from circles.models.base import utcnow
 from circles.push.sender import DEFAULT_ALLOWED_HOSTS, PushSender, Sender, allowed_endpoint
-from circles.services import delivery, reminders
+from circles.services import buddies, delivery, prompts, reminders
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +38,10 @@ def plan(now: datetime) -> int:
     with write_intent():
         planned = reminders.schedule_meetups(db.session, now)
         planned += reminders.schedule_load_nudges(db.session, now)
-        for extra in EXTRA_PLANNERS:
-            planned += extra(now)
+        planned += buddies.plan_all(db.session, now)
+        planned += prompts.rotate_all(db.session, now)
         db.session.commit()
     return planned
-
-
-# Other domains (buddies, prompts) add their periodic planning here.
-EXTRA_PLANNERS: list[Callable[[datetime], int]] = []
 
 
 def deliver_due(

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per domain."""
 
 from circles.models.base import Base
+from circles.models.buddy import BuddyRound, PulseResponse
 from circles.models.checkin import CheckinRecord, CheckinSignal, SignalAnswer, SignalKind
 from circles.models.circle import Circle, Invite, Membership, Role
 from circles.models.load import LoadEntry
@@ -19,6 +20,7 @@ from circles.models.user import User
 __all__ = [
     "Answer",
     "Base",
+    "BuddyRound",
     "CheckinRecord",
     "CheckinSignal",
     "Circle",
@@ -33,6 +35,7 @@ __all__ = [
     "PrepNote",
     "PromptAssignment",
     "PromptVote",
+    "PulseResponse",
     "PushSubscription",
     "Role",
     "Rsvp",

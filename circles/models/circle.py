@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -40,6 +40,10 @@ class Circle(Base):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     # When on, the next meetup gets the deck's most wanted prompt not used yet.
     rotate_prompts: so.Mapped[bool] = so.mapped_column(default=False)
+    # Rotating buddy pairs: on or off, how long a pairing lasts, and when the first one began.
+    buddies_on: so.Mapped[bool] = so.mapped_column(default=False)
+    buddy_period_days: so.Mapped[int] = so.mapped_column(default=14)
+    buddies_started_on: so.Mapped[date | None]
 
     memberships: so.WriteOnlyMapped[Membership] = so.relationship(
         back_populates="circle", cascade="all, delete-orphan", passive_deletes=True

@@ -10,7 +10,7 @@ from importlib import resources
 import sqlalchemy as sa
 
 from circles.models.base import DbSession, utcnow
-from circles.models.circle import Circle
+from circles.models.circle import Circle, Membership
 from circles.models.prompt import (
     PROMPT_MAX,
     DeckPrompt,
@@ -19,6 +19,8 @@ from circles.models.prompt import (
     PromptVote,
 )
 from circles.models.user import User
+from circles.push.payload import Kind
+from circles.services import outbox
 from circles.services.meetups import Occurrence, upcoming
 
 CATEGORIES = {
@@ -281,7 +283,40 @@ def ensure_rotation(session: DbSession, circle: Circle, now: datetime) -> Prompt
     if not coming or assignment_for(session, coming[0]) is not None:
         return None
     prompt = most_wanted_unused(session, circle.id)
-    return assign(session, coming[0], prompt, rotated=True) if prompt else None
+    if prompt is None:
+        return None
+    made = assign(session, coming[0], prompt, rotated=True)
+    announce(session, coming[0], now)
+    return made
+
+
+def announce(session: DbSession, occurrence: Occurrence, now: datetime) -> None:
+    """Tell the circle's members a prompt is ready for their next meetup (generic words only)."""
+    if occurrence.start <= now:
+        return
+    members = session.scalars(
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.circle_id == occurrence.circle_id)
+    )
+    for user in members:
+        outbox.enqueue(
+            session,
+            user,
+            Kind.prompt_assigned,
+            f"prompt_assigned:{user.id}:{occurrence.series.id}:{occurrence.key}",
+            now,
+            url=f"/circles/{occurrence.circle_id}/meetups/{occurrence.series.id}/{occurrence.key}",
+            tag=f"prompt-{occurrence.series.id}-{occurrence.key}",
+        )
+
+
+def rotate_all(session: DbSession, now: datetime) -> int:
+    """The worker's pass: fill the next meetup of every circle with rotation on."""
+    made = 0
+    for circle in session.scalars(sa.select(Circle).where(Circle.rotate_prompts.is_(True))):
+        made += ensure_rotation(session, circle, now) is not None
+    return made
 
 
 def set_rotation(session: DbSession, circle: Circle, on: bool, now: datetime) -> None:

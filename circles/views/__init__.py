@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         meetups,
         notifications,
         prompts,
+        pulse,
         push,
         pwa,
     )
@@ -40,5 +41,6 @@ def register_blueprints(app: Flask) -> None:
         checkins,
         push,
         notifications,
+        pulse,
     ):
         app.register_blueprint(module.bp)

@@ -14,8 +14,9 @@ from circles.forms.fields import add_error
 from circles.forms.meetups import RsvpForm
 from circles.models.base import utcnow
 from circles.models.circle import DEFAULT_CAP
-from circles.services import checkins, meetups
+from circles.services import buddies, checkins, meetups, pulse
 from circles.services import membership as rules
+from circles.services.load_index import local_date
 from circles.services.meetup_board import board
 from circles.views.access import circle_or_404
 from circles.views.helpers import render_form
@@ -70,6 +71,14 @@ def show(circle_id: int) -> str:
         leave_form=ConfirmForm(),
         button=ConfirmForm(formdata=None),
         signal_views=signal_views,
+        my_buddies=buddies.my_buddies(db.session, access.circle, current_user),
+        buddy_round=buddies.latest_round(db.session, circle_id)
+        if access.circle.buddies_on
+        else None,
+        pulse_results=pulse.results(db.session, circle_id),
+        pulse_done=pulse.answered_this_month(
+            db.session, circle_id, current_user, local_date(now, current_user.time_zone)
+        ),
         my_signals={v.signal.kind for v in signal_views if v.signal.user_id == current_user.id},
     )
 

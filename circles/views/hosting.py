@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm, InviteForm
+from circles.forms.pulse import BuddiesForm
 from circles.models.base import utcnow
 from circles.models.circle import Invite, Membership
 from circles.services import invites
@@ -28,6 +29,9 @@ def _manage_page(access: CircleAccess, **extra: Any) -> str:
         invites=invites.open_invites(db.session, access.circle.id, utcnow()),
         invite_form=extra.pop("invite_form", None) or InviteForm(formdata=None),
         button=ConfirmForm(formdata=None),
+        buddies_form=BuddiesForm(
+            formdata=None, on=access.circle.buddies_on, period_days=access.circle.buddy_period_days
+        ),
         **extra,
     )
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.forms.prompts import AssignPromptForm, PrepNoteForm
+from circles.models.base import utcnow
 from circles.models.prompt import DeckPrompt
 from circles.services import prep_notes, prompts
 from circles.views.access import occurrence_or_404
@@ -48,6 +49,8 @@ def assign(circle_id: int, series_id: int, key: str) -> Any:
         abort(400)
     prompt = db.session.get(DeckPrompt, form.prompt_id.data) if form.prompt_id.data else None
     prompts.assign(db.session, occurrence, prompt)
+    if prompt is not None:
+        prompts.announce(db.session, occurrence, utcnow())
     db.session.commit()
     flash("The prompt for this meetup is set." if prompt else "No prompt for this meetup.", "info")
     return _back(circle_id, series_id, key, "prompt")

@@ -1,0 +1,44 @@
+"""The safety pulse form and the host's buddy setting."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
+from wtforms.validators import InputRequired
+
+from circles.services.pulse_scoring import ITEMS, SCALE
+
+
+class PulseForm(FlaskForm):  # type: ignore[misc]
+    """Seven statements, each answered on the 7-point scale."""
+
+    def answers(self) -> list[int]:
+        return [int(self[f"item{n}"].data) for n in range(len(ITEMS))]
+
+
+for _n, _statement in enumerate(ITEMS):
+    setattr(
+        PulseForm,
+        f"item{_n}",
+        RadioField(
+            _statement,
+            coerce=int,
+            choices=[SelectChoice(value, label) for value, label in SCALE.items()],
+            validators=[InputRequired("Choose an answer for this one.")],
+        ),
+    )
+
+
+class BuddiesForm(FlaskForm):  # type: ignore[misc]
+    on = BooleanField("Pair members up as buddies, rotating fairly")
+    period_days = SelectField(
+        "A pairing lasts",
+        coerce=int,
+        choices=[
+            SelectChoice(7, "1 week"),
+            SelectChoice(14, "2 weeks"),
+            SelectChoice(28, "4 weeks"),
+        ],
+        default=14,
+    )

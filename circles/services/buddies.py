@@ -1,0 +1,119 @@
+"""Buddy pairs in a circle: a fair rotation every period, stored so everyone sees the same."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from circles.models.base import DbSession
+from circles.models.buddy import BuddyRound
+from circles.models.circle import Circle, Membership
+from circles.models.user import User
+from circles.push.payload import Kind
+from circles.services import outbox
+from circles.services.buddy_rounds import buddies_of, groups_for_round, period_index
+from circles.services.load_index import local_date
+
+
+def _roster(session: DbSession, circle_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            sa.select(Membership.user_id)
+            .where(Membership.circle_id == circle_id)
+            .order_by(Membership.joined_at, Membership.id)
+        )
+    )
+
+
+def latest_round(session: DbSession, circle_id: int) -> BuddyRound | None:
+    return session.scalar(
+        sa.select(BuddyRound)
+        .where(BuddyRound.circle_id == circle_id)
+        .order_by(BuddyRound.period_index.desc())
+        .limit(1)
+    )
+
+
+def ensure_round(session: DbSession, circle: Circle, now: datetime) -> BuddyRound | None:
+    """The current period's groups, made (and announced) the first time they are needed."""
+    if not circle.buddies_on or circle.buddies_started_on is None:
+        return None
+    today = local_date(now, circle.time_zone)
+    period = period_index(circle.buddies_started_on, today, circle.buddy_period_days)
+    previous = latest_round(session, circle.id)
+    if previous is not None and previous.period_index >= period:
+        return previous
+    roster = _roster(session, circle.id)
+    if len(roster) < 2:
+        return previous
+    roster_text = ",".join(map(str, roster))
+    # Same members: carry on through the cycle. Anyone joined or left: start a fresh cycle.
+    same = previous is not None and previous.roster == roster_text
+    round_index = previous.round_index + 1 if same and previous else 0
+    groups = groups_for_round(roster, round_index)
+    made = BuddyRound(
+        circle_id=circle.id,
+        period_index=period,
+        round_index=round_index,
+        roster=roster_text,
+        groups=";".join(",".join(map(str, g)) for g in groups),
+        starts_on=today,
+    )
+    try:
+        with session.begin_nested():  # two workers at once: the first one's round stands
+            session.add(made)
+    except sa.exc.IntegrityError:
+        return latest_round(session, circle.id)
+    for user in session.scalars(sa.select(User).where(User.id.in_(roster))):
+        outbox.enqueue(
+            session,
+            user,
+            Kind.buddy_pairing,
+            f"buddy_pairing:{user.id}:{made.id}",
+            now,
+            url=f"/circles/{circle.id}",
+            tag=f"buddies-{circle.id}",
+        )
+    return made
+
+
+def set_buddies(session: DbSession, circle: Circle, on: bool, now: datetime) -> None:
+    """Turn rotating buddies on (pairing everyone now) or off."""
+    circle.buddies_on = on
+    if on and circle.buddies_started_on is None:
+        circle.buddies_started_on = local_date(now, circle.time_zone)
+    session.flush()
+    if on:
+        ensure_round(session, circle, now)
+
+
+def my_buddies(session: DbSession, circle: Circle, user: User) -> list[User]:
+    """The user's current buddies in the circle (members who left are not shown)."""
+    if not circle.buddies_on:
+        return []
+    current = latest_round(session, circle.id)
+    if current is None:
+        return []
+    ids = buddies_of(current.group_list(), user.id)
+    if not ids:
+        return []
+    members = set(_roster(session, circle.id))
+    return list(
+        session.scalars(sa.select(User).where(User.id.in_([i for i in ids if i in members])))
+    )
+
+
+def plan_all(session: DbSession, now: datetime) -> int:
+    """The worker's pass: start the new period's pairs in every circle with buddies on."""
+    made = 0
+    for circle in session.scalars(sa.select(Circle).where(Circle.buddies_on.is_(True))):
+        before = latest_round(session, circle.id)
+        after = ensure_round(session, circle, now)
+        made += int(after is not None and after is not before)
+    return made
+
+
+def period_ends(round_: BuddyRound, circle: Circle) -> date:
+    """The last day of the round's period."""
+    return round_.starts_on + timedelta(days=circle.buddy_period_days - 1)

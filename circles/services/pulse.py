@@ -1,0 +1,61 @@
+"""The circle safety pulse with the database: one answer per member and month, aggregates only."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+
+from circles.models.base import DbSession
+from circles.models.buddy import PulseResponse
+from circles.models.user import User
+from circles.services.pulse_scoring import MonthResult, month_of, trend, validate
+
+
+class PulseError(ValueError):
+    """Refused; the message is for the member."""
+
+
+def answered_this_month(session: DbSession, circle_id: int, user: User, today: date) -> bool:
+    return (
+        session.scalar(
+            sa.select(PulseResponse.id).where(
+                PulseResponse.circle_id == circle_id,
+                PulseResponse.user_id == user.id,
+                PulseResponse.month == month_of(today),
+            )
+        )
+        is not None
+    )
+
+
+def answer(session: DbSession, circle_id: int, user: User, answers: list[int], today: date) -> None:
+    """Store this month's answers (once a month)."""
+    try:
+        validate(answers)
+    except ValueError:
+        raise PulseError("Answer all seven statements, each from 1 to 7.") from None
+    if answered_this_month(session, circle_id, user, today):
+        raise PulseError("You've answered for this month. Thank you.")
+    try:
+        with session.begin_nested():
+            session.add(
+                PulseResponse(
+                    circle_id=circle_id,
+                    user_id=user.id,
+                    month=month_of(today),
+                    answers=",".join(map(str, answers)),
+                )
+            )
+    except sa.exc.IntegrityError:
+        raise PulseError("You've answered for this month. Thank you.") from None
+
+
+def results(session: DbSession, circle_id: int, months: int = 6) -> list[MonthResult]:
+    """The month-by-month trend; a month with fewer than 3 answers shows no average."""
+    rows = session.scalars(sa.select(PulseResponse).where(PulseResponse.circle_id == circle_id))
+    by_month: dict[date, list[list[int]]] = defaultdict(list)
+    for row in rows:
+        by_month[row.month].append(row.answer_list())
+    return trend(by_month)[-months:]

@@ -1,0 +1,56 @@
+"""The circle safety pulse (members) and the buddy setting (hosts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from circles.errors import rerender_on_csrf_error
+from circles.extensions import db
+from circles.forms.pulse import BuddiesForm, PulseForm
+from circles.models.base import utcnow
+from circles.services import buddies, pulse
+from circles.services.load_index import local_date
+from circles.views.access import circle_or_404
+from circles.views.helpers import render_form
+
+bp = Blueprint("pulse", __name__, url_prefix="/circles/<int:circle_id>")
+
+
+@bp.route("/pulse", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf_error
+def answer(circle_id: int) -> Any:
+    access = circle_or_404(circle_id)
+    today = local_date(utcnow(), current_user.time_zone)
+    done = pulse.answered_this_month(db.session, circle_id, current_user, today)
+    form = PulseForm()
+    if not done and form.validate_on_submit():
+        try:
+            pulse.answer(db.session, circle_id, current_user, form.answers(), today)
+        except pulse.PulseError as refused:
+            db.session.rollback()
+            flash(str(refused), "warn")
+        else:
+            db.session.commit()
+            flash("Thank you. Your answers count only in the circle's average.", "success")
+        return redirect(url_for("circles.show", circle_id=circle_id, _anchor="pulse"), 303)
+    return render_form("pulse/answer.html", circle=access.circle, form=form, done=done)
+
+
+@bp.post("/host/buddies")
+@login_required
+def set_buddies(circle_id: int) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    form = BuddiesForm()
+    if form.validate_on_submit():
+        access.circle.buddy_period_days = form.period_days.data or 14
+        buddies.set_buddies(db.session, access.circle, bool(form.on.data), utcnow())
+        db.session.commit()
+        flash(
+            "Buddies are on: everyone has been paired." if form.on.data else "Buddies are off.",
+            "info",
+        )
+    return redirect(url_for("hosting.manage", circle_id=circle_id, _anchor="buddies"), 303)
