@@ -1,0 +1,96 @@
+"""Buddy rounds and the safety pulse with the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from itertools import combinations
+
+import pytest
+
+from circles.extensions import db
+from circles.models import Circle, Notification, User
+from circles.services import buddies, pulse
+from circles.services.membership import add_member, leave, membership
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _circle(make_user, make_circle, size: int) -> Circle:
+    host = make_user()
+    made = make_circle(host, members=tuple(make_user() for _ in range(size - 1)), member_cap=10)
+    return db.session.get(Circle, made.id)
+
+
+def _pairs(circle: Circle) -> set[tuple[int, int]]:
+    groups = buddies.latest_round(db.session, circle.id).group_list()
+    return {tuple(sorted(p)) for g in groups for p in combinations(g, 2)}
+
+
+def test_an_even_circle_meets_everyone_before_any_pair_repeats(make_user, make_circle, ctx) -> None:
+    circle = _circle(make_user, make_circle, 6)
+    buddies.set_buddies(db.session, circle, True, START)
+    seen: list[tuple[int, int]] = []
+    for period in range(5):
+        buddies.ensure_round(db.session, circle, START + timedelta(days=14 * period))
+        seen += sorted(_pairs(circle))
+    assert len(seen) == len(set(seen)) == 15  # all 15 pairs of 6 people, none twice
+    buddies.ensure_round(db.session, circle, START + timedelta(days=14 * 5))
+    assert _pairs(circle) <= set(seen)  # the next cycle begins
+
+
+def test_an_odd_circle_has_one_trio_and_everyone_meets_within_a_cycle(
+    make_user, make_circle, ctx
+) -> None:
+    circle = _circle(make_user, make_circle, 5)
+    buddies.set_buddies(db.session, circle, True, START)
+    met: set[tuple[int, int]] = set()
+    for period in range(5):
+        buddies.ensure_round(db.session, circle, START + timedelta(days=14 * period))
+        groups = buddies.latest_round(db.session, circle.id).group_list()
+        assert sorted(len(g) for g in groups) == [2, 3]
+        met |= _pairs(circle)
+    assert len(met) == 10
+
+
+def test_the_same_period_keeps_its_pairs_and_each_member_is_told_once(
+    make_user, make_circle, ctx
+) -> None:
+    circle = _circle(make_user, make_circle, 4)
+    buddies.set_buddies(db.session, circle, True, START)
+    first = buddies.latest_round(db.session, circle.id)
+    again = buddies.ensure_round(db.session, circle, START + timedelta(days=13))
+    assert again.id == first.id
+    kinds = db.session.scalars(db.select(Notification.kind)).all()
+    assert kinds == ["buddy_pairing"] * 4
+
+
+def test_a_member_change_starts_a_fresh_cycle_and_leavers_are_not_shown(
+    make_user, make_circle, ctx
+) -> None:
+    circle = _circle(make_user, make_circle, 4)
+    buddies.set_buddies(db.session, circle, True, START)
+    host = db.session.get(User, circle.created_by_id)
+    (buddy,) = buddies.my_buddies(db.session, circle, host)
+    leave(db.session, membership(db.session, circle.id, buddy.id))
+    assert buddies.my_buddies(db.session, circle, host) == []
+    newcomer = db.session.get(User, make_user().id)
+    add_member(db.session, circle.id, newcomer, START)
+    made = buddies.ensure_round(db.session, circle, START + timedelta(days=14))
+    assert made.round_index == 0 and str(newcomer.id) in made.roster
+
+
+def test_pulse_averages_show_only_from_three_answers(make_user, make_circle, ctx) -> None:
+    circle = _circle(make_user, make_circle, 4)
+    people = db.session.scalars(db.select(User)).all()
+    today = date(2026, 3, 15)
+    pulse.answer(db.session, circle.id, people[0], [1, 7, 1, 7, 1, 7, 7], today)  # all safest: 7
+    pulse.answer(db.session, circle.id, people[1], [7, 1, 7, 1, 7, 1, 1], today)  # all least: 1
+    (month,) = pulse.results(db.session, circle.id)
+    assert month.responses == 2 and month.average is None
+    pulse.answer(db.session, circle.id, people[2], [4, 4, 4, 4, 4, 4, 4], today)
+    (month,) = pulse.results(db.session, circle.id)
+    assert month.average == 4.0
+    with pytest.raises(pulse.PulseError, match="answered for this month"):
+        pulse.answer(db.session, circle.id, people[0], [4] * 7, today)
+    with pytest.raises(pulse.PulseError, match="all seven"):
+        pulse.answer(db.session, circle.id, people[3], [4] * 6, today)

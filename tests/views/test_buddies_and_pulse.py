@@ -1,0 +1,67 @@
+"""Buddies and the pulse as members and hosts see them."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tests.conftest import AuthActions
+from tests.support.pages import text
+
+
+def _client(app: Flask, user):
+    client = app.test_client()
+    AuthActions(client).login(user.email)
+    return client
+
+
+def test_a_host_turns_on_buddies_and_each_member_sees_theirs(
+    app: Flask, make_user, make_circle
+) -> None:
+    host, ari = make_user(display_name="Hana"), make_user(display_name="Ari")
+    circle = make_circle(host, members=(ari,))
+    assert (
+        _client(app, ari).post(f"/circles/{circle.id}/host/buddies", data={"on": "y"}).status_code
+        == 403
+    )
+    _client(app, host).post(
+        f"/circles/{circle.id}/host/buddies", data={"on": "y", "period_days": "14"}
+    )
+    page = text(_client(app, ari).get(f"/circles/{circle.id}"))
+    assert "You and Hana are buddies until" in page
+    assert "We talked: I checked in with Hana" in page
+
+
+def test_pulse_results_stay_hidden_until_three_answer_and_never_show_anyones_answers(
+    app: Flask, make_user, make_circle
+) -> None:
+    people = [make_user(display_name=f"P{n}") for n in range(3)]
+    circle = make_circle(people[0], members=tuple(people[1:]))
+    answers = {f"item{n}": "6" for n in range(7)} | {"item0": "2", "item2": "2", "item4": "2"}
+    first = _client(app, people[0])
+    form = text(first.get(f"/circles/{circle.id}/pulse"))
+    assert "Seven short questions about this circle." in form
+    assert "If I make a mistake in this circle" in form or "mistake" in form
+    first.post(f"/circles/{circle.id}/pulse", data=answers)
+    _client(app, people[1]).post(f"/circles/{circle.id}/pulse", data=answers)
+    page = text(first.get(f"/circles/{circle.id}"))
+    assert "Results show once 3 or more people answer" in page
+    assert "You've answered this month." in page
+    _client(app, people[2]).post(f"/circles/{circle.id}/pulse", data=answers)
+    page = text(first.get(f"/circles/{circle.id}"))
+    assert "6.0" in page and "3" in page
+    assert "P1" not in page.split("Circle pulse")[1].split("Our agreement")[0]
+
+
+def test_an_incomplete_pulse_is_refused_with_the_answers_kept(
+    app: Flask, make_user, make_circle
+) -> None:
+    user = make_user()
+    circle = make_circle(user)
+    response = _client(app, user).post(
+        f"/circles/{circle.id}/pulse", data={"item0": "5", "item1": "9"}
+    )
+    assert response.status_code == 400
+    assert "Choose an answer for this one." in text(response)
+    assert 'value="5" checked' in response.get_data(as_text=True) or "checked" in response.get_data(
+        as_text=True
+    )
