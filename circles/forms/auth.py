@@ -69,3 +69,9 @@ class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField(
         "New password", validators=[InputRequired("Choose a password."), StrongPassword()]
     )
+
+
+class DeleteAccountForm(FlaskForm):  # type: ignore[misc]
+    password = PasswordField(
+        "Your password, to confirm", validators=[InputRequired("Enter your password.")]
+    )

@@ -9,13 +9,13 @@ from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
-from circles.forms.auth import ChangePasswordForm
+from circles.forms.auth import ChangePasswordForm, DeleteAccountForm
 from circles.forms.circles import ConfirmForm
 from circles.forms.fields import add_error
 from circles.forms.profile import ProfileForm
 from circles.forms.reminders import LABELS, RemindersForm
-from circles.services import accounts, calendar_feed, devices
-from circles.sessions import start_session
+from circles.services import account_data, accounts, calendar_feed, devices
+from circles.sessions import end_session, start_session
 from circles.views.helpers import passwords, render_form
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -108,3 +108,36 @@ def remove_device(device_id: int) -> Any:
         db.session.commit()
         flash("That device won't get reminders any more.", "info")
     return redirect(url_for("me.index", _anchor="reminders"), 303)
+
+
+@bp.get("/export")
+@login_required
+def export() -> Any:
+    """All my data as a JSON file."""
+    body = current_app.json.dumps(account_data.export(db.session, current_user), indent=2)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="circles-my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+@rerender_on_csrf_error
+def delete_account() -> Any:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not passwords().verify(current_user.password_hash, form.password.data or ""):
+            add_error(form.password, "That isn't your password.")
+        else:
+            try:
+                account_data.delete_account(db.session, current_user)
+            except account_data.AccountError as refused:
+                db.session.rollback()
+                add_error(form.password, str(refused))
+            else:
+                db.session.commit()
+                end_session()
+                flash("Your account and your data are deleted. Take care.", "info")
+                return redirect(url_for("main.index"), 303)
+    return render_form("me/delete.html", form=form)

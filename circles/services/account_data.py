@@ -1,0 +1,154 @@
+"""A user's own data: export it all as JSON, or delete the account."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+
+from circles.models.base import DbSession
+from circles.models.buddy import PulseResponse
+from circles.models.checkin import CheckinRecord, CheckinSignal
+from circles.models.circle import Circle, Membership, Role
+from circles.models.load import LoadEntry
+from circles.models.meetup import Rsvp
+from circles.models.notification import Notification
+from circles.models.prompt import DeckPrompt, PrepNote, PromptVote
+from circles.models.push import PushSubscription
+from circles.models.user import User
+
+
+class AccountError(ValueError):
+    """Refused; the message is for the user."""
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
+
+
+def _rows(
+    session: DbSession, model: Any, *where: Any, fields: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    return [
+        {name: _plain(getattr(row, name)) for name in fields}
+        for row in session.scalars(sa.select(model).where(*where))
+    ]
+
+
+def export(session: DbSession, user: User) -> dict[str, Any]:
+    """Everything the user wrote or chose, and nothing anyone else wrote."""
+    circles = session.execute(
+        sa.select(Circle.name, Membership.role, Membership.joined_at, Membership.agreed_at)
+        .join(Membership, Membership.circle_id == Circle.id)
+        .where(Membership.user_id == user.id)
+    ).all()
+    return {
+        "format": "circles-export/1",
+        "profile": {
+            name: _plain(getattr(user, name))
+            for name in (
+                "email",
+                "display_name",
+                "time_zone",
+                "quiet_start",
+                "quiet_end",
+                "typical_week",
+                "load_threshold",
+                "reminders_off",
+                "created_at",
+            )
+        },
+        "circles": [
+            {"name": name, "role": role, "joined_at": _plain(joined), "agreed_at": _plain(agreed)}
+            for name, role, joined, agreed in circles
+        ],
+        "load_entries": _rows(
+            session,
+            LoadEntry,
+            LoadEntry.user_id == user.id,
+            fields=("local_date", "intensity", "minutes", "tags", "logged_at"),
+        ),
+        "rsvps": _rows(
+            session,
+            Rsvp,
+            Rsvp.user_id == user.id,
+            fields=("series_id", "occurrence_key", "answer", "updated_at"),
+        ),
+        "prompts_written": _rows(
+            session,
+            DeckPrompt,
+            DeckPrompt.author_id == user.id,
+            DeckPrompt.library_key.is_(None),
+            fields=("circle_id", "text", "anonymous", "created_at"),
+        ),
+        "prompt_votes": _rows(
+            session, PromptVote, PromptVote.user_id == user.id, fields=("prompt_id",)
+        ),
+        "prep_notes": _rows(
+            session,
+            PrepNote,
+            PrepNote.user_id == user.id,
+            fields=("series_id", "occurrence_key", "body", "updated_at"),
+        ),
+        "checkin_signals": _rows(
+            session,
+            CheckinSignal,
+            CheckinSignal.user_id == user.id,
+            fields=("circle_id", "kind", "raised_at", "expires_at", "withdrawn_at"),
+        ),
+        "checkins_recorded": _rows(
+            session,
+            CheckinRecord,
+            CheckinRecord.by_user_id == user.id,
+            fields=("circle_id", "with_user_id", "recorded_at"),
+        ),
+        "pulse_answers": _rows(
+            session,
+            PulseResponse,
+            PulseResponse.user_id == user.id,
+            fields=("circle_id", "month", "answers"),
+        ),
+        "notifications": _rows(
+            session,
+            Notification,
+            Notification.user_id == user.id,
+            fields=("kind", "body", "due_at", "status", "sent_at", "read_at"),
+        ),
+        "devices": _rows(
+            session,
+            PushSubscription,
+            PushSubscription.user_id == user.id,
+            fields=("device", "created_at", "last_success_at"),
+        ),
+    }
+
+
+def delete_account(session: DbSession, user: User) -> None:
+    """Delete the account and everything that is only theirs; circles they alone are in close."""
+    mine = session.execute(
+        sa.select(Membership, Circle)
+        .join(Circle, Circle.id == Membership.circle_id)
+        .where(Membership.user_id == user.id)
+    ).all()
+    for member, circle in mine:
+        if circle.member_count <= 1:
+            session.delete(circle)
+            continue
+        if member.role == Role.HOST.value:
+            hosts = session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Membership)
+                .where(Membership.circle_id == circle.id, Membership.role == Role.HOST.value)
+            )
+            if (hosts or 0) <= 1:
+                raise AccountError(
+                    f"You're the only host of {circle.name}. Make someone else a host, or close "
+                    "the circle, before deleting your account."
+                )
+        circle.member_count -= 1
+    session.flush()
+    session.delete(user)
+    session.flush()
