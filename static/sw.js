@@ -1,7 +1,18 @@
 // Circles service worker: an offline fallback page and push reminders.
-const CACHE = "circles-v1";
+const CACHE = "circles-v2";
 const OFFLINE_URL = "/offline";
-const PRECACHE = [OFFLINE_URL, "/static/app.css", "/static/icons/sprite.svg", "/static/icons/icon.svg"];
+const PRECACHE = [
+  OFFLINE_URL,
+  "/static/app.css",
+  "/static/icons/sprite.svg",
+  "/static/icons/icon.svg",
+  "/static/js/app.js",
+  "/static/js/offline-log.js",
+  "/static/js/push.js",
+  "/static/js/share.js",
+  "/static/js/timezone.js",
+  "/static/js/install.js",
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));

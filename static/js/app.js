@@ -1,4 +1,6 @@
 // Progressive enhancement only: every core action works without this file.
+import { enableInstallOffer } from "./install.js";
+import { enableOfflineLog, flushPending } from "./offline-log.js";
 import { enablePushPanel } from "./push.js";
 import { enableShareButtons } from "./share.js";
 import { fillTimeZone } from "./timezone.js";
@@ -6,6 +8,9 @@ import { fillTimeZone } from "./timezone.js";
 fillTimeZone(document);
 enableShareButtons(document);
 enablePushPanel();
+enableOfflineLog(document);
+enableInstallOffer(document);
+flushPending();
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {

@@ -2,8 +2,8 @@
 const panel = document.querySelector("[data-push-panel]");
 
 function csrfToken() {
-  const field = document.querySelector("input[name=csrf_token]");
-  return field ? field.value : "";
+  const meta = document.querySelector("meta[name=csrf-token]");
+  return meta ? meta.content : "";
 }
 
 function keyBytes(base64url) {
