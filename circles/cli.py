@@ -80,3 +80,20 @@ def worker_command(interval: float | None) -> None:
     stop = threading.Event()
     stop_on_signals(stop)
     run(current_app._get_current_object(), stop, interval)  # type: ignore[attr-defined]
+
+
+@circles_cli.command("seed-demo")
+def seed_demo() -> None:
+    """A demo circle with five people, meetups, prompts and a load history."""
+    from flask import current_app
+
+    from circles.database import write_intent
+    from circles.demo import PASSWORD, PEOPLE, seed
+    from circles.extensions import db
+    from circles.models.base import utcnow
+
+    with write_intent():
+        made = seed(db.session, current_app.extensions["circles_passwords"], utcnow())
+        db.session.commit()
+    state = "ready" if made else "already there"
+    click.echo(f"Demo circle {state}. Log in as {PEOPLE[0][0]} with the password {PASSWORD!r}.")

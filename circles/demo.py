@@ -1,0 +1,88 @@
+"""A demo circle to look around in (`flask circles seed-demo`)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from circles.models.base import DbSession
+from circles.models.load import LoadEntry
+from circles.models.user import User
+from circles.services import accounts, checkins, meetups, membership, prompts
+from circles.services.passwords import Passwords
+from circles.services.recurrence import Repeat
+
+PASSWORD = "quiet harbour at dawn"  # noqa: S105 - the documented demo login
+PEOPLE = [
+    ("host@demo.circles", "Hana"),
+    ("ari@demo.circles", "Ari"),
+    ("bo@demo.circles", "Bo"),
+    ("cy@demo.circles", "Cy"),
+    ("dee@demo.circles", "Dee"),
+]
+
+
+def _person(session: DbSession, passwords: Passwords, email: str, name: str) -> User:
+    result = accounts.sign_up(
+        session,
+        passwords,
+        email=email,
+        display_name=name,
+        password=PASSWORD,
+        time_zone="Europe/London",
+    )
+    accounts.confirm_email(session, result.user)
+    return result.user
+
+
+def seed(session: DbSession, passwords: Passwords, now: datetime) -> bool:
+    """Create the demo circle once; False when it is there already."""
+    if accounts.find_by_email(session, PEOPLE[0][0]) is not None:
+        return False
+    people = [_person(session, passwords, email, name) for email, name in PEOPLE]
+    host = people[0]
+    circle = membership.create_circle(
+        session,
+        host,
+        name="Thursday leaders",
+        purpose="Team leads in year one of a new team.",
+        time_zone="Europe/London",
+        agreement=membership.DEFAULT_AGREEMENT,
+    )
+    for person in people[1:]:
+        membership.add_member(session, circle.id, person, now)
+    first = date.today() + timedelta(days=(3 - date.today().weekday()) % 7 or 7)  # noqa: DTZ011
+    meetups.schedule(
+        session,
+        circle,
+        host,
+        meetups.Plan(
+            start_date=first,
+            start_time=time(18, 30),
+            duration_minutes=90,
+            repeat=Repeat.BIWEEKLY,
+            video_url="https://meet.example.org/thursday-leaders",
+            rotate_facilitator=True,
+        ),
+    )
+    prompts.sync_library(session)
+    for item in prompts.library_data()[:6]:
+        prompts.add_from_library(session, circle, item["key"], host)
+    rng = random.Random(7)  # noqa: S311 - demo data, not security
+    for days_ago in range(0, 180):
+        if rng.random() < 0.45:
+            day = date.today() - timedelta(days=days_ago)  # noqa: DTZ011
+            # The arc of the first months: heavy early on, lighter lately.
+            weights = [2, 3, 3, 4, 4, 5] if days_ago > 60 else [1, 2, 2, 3, 4]
+            session.add(
+                LoadEntry(
+                    user_id=host.id,
+                    client_id=f"demo-{days_ago:04d}",
+                    local_date=day,
+                    intensity=rng.choice(weights),
+                    logged_at=now,
+                )
+            )
+    checkins.raise_signal(session, circle.id, people[2], now)
+    session.flush()
+    return True

@@ -1,0 +1,68 @@
+"""The `flask circles` commands."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from circles.extensions import db
+from circles.models import Circle, LibraryPrompt, Notification, User
+
+
+def test_seed_demo_builds_a_circle_once_and_dispatch_runs_a_pass(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["circles", "seed-demo"])
+    assert "Demo circle ready." in first.output
+    again = runner.invoke(args=["circles", "seed-demo"])
+    assert "already there" in again.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Circle)) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 5
+    result = runner.invoke(args=["circles", "dispatch"])
+    assert result.exit_code == 0, result.output
+    assert "in-app only" in result.output
+    with app.app_context():
+        kinds = set(db.session.scalars(db.select(Notification.kind)))
+    assert "peer_signal" in kinds  # the demo's check-in signal reached the other members
+
+
+def test_seed_library_is_idempotent(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    assert "56 new" in runner.invoke(args=["circles", "seed-library"]).output
+    assert "(0 new)" in runner.invoke(args=["circles", "seed-library"]).output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(LibraryPrompt)) == 56
+
+
+def test_create_user_makes_a_confirmed_account(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["circles", "create-user", "--email", "Op@Example.com", "--name", "Op"],
+        input="quiet harbour at dawn\nquiet harbour at dawn\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(db.select(User))
+        assert user.email == "op@example.com" and user.is_active
+
+
+def test_the_worker_loop_stops_cleanly_on_sigterm(app: Flask, tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import database_url
+
+    env = dict(os.environ, DATABASE_URL=database_url(), SECRET_KEY="test", FLASK_APP="app")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "circles", "worker", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    time.sleep(2.5)  # start, then a few passes
+    worker.send_signal(signal.SIGTERM)
+    output, _ = worker.communicate(timeout=15)
+    assert worker.returncode == 0, output
+    assert "worker stopped" in output
