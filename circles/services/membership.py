@@ -19,7 +19,7 @@ Anyone may pass, on any question, any time, without saying why.
 We are on time, or we say so in advance."""
 
 
-class MembershipError(Exception):
+class MembershipError(ValueError):
     """A rule refused the change; the message is for the person who asked."""
 
 

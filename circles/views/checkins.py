@@ -14,7 +14,7 @@ from circles.models.base import utcnow
 from circles.models.checkin import CheckinSignal, SignalKind
 from circles.services import checkins
 from circles.views.access import circle_or_404, in_circle_or_404
-from circles.views.helpers import safe_next
+from circles.views.helpers import attempt, safe_next
 
 bp = Blueprint("checkins", __name__, url_prefix="/circles/<int:circle_id>/checkins")
 
@@ -54,14 +54,10 @@ def answer(circle_id: int, signal_id: int) -> Any:
     access = circle_or_404(circle_id)
     signal = in_circle_or_404(CheckinSignal, signal_id, access)
     if ConfirmForm().validate_on_submit():
-        try:
-            checkins.answer(db.session, signal, current_user, utcnow())
-        except checkins.CheckinError as refused:
-            db.session.rollback()
-            flash(str(refused), "warn")
-        else:
-            db.session.commit()
-            flash("Thank you. They'll see you're reaching out.", "success")
+        attempt(
+            lambda: checkins.answer(db.session, signal, current_user, utcnow()),
+            "Thank you. They'll see you're reaching out.",
+        )
     return _back(circle_id)
 
 
@@ -72,14 +68,10 @@ def checked_in(circle_id: int) -> Any:
     form = CheckedInForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        checkins.record_checkin(
+    attempt(
+        lambda: checkins.record_checkin(
             db.session, circle_id, current_user, form.member.data or 0, utcnow()
-        )
-    except checkins.CheckinError as refused:
-        db.session.rollback()
-        flash(str(refused), "warn")
-    else:
-        db.session.commit()
-        flash("Noted. Thank you for checking in.", "success")
+        ),
+        "Noted. Thank you for checking in.",
+    )
     return _back(circle_id)

@@ -19,7 +19,7 @@ from circles.services import membership as rules
 from circles.services.load_index import local_date
 from circles.services.meetup_board import board
 from circles.views.access import circle_or_404
-from circles.views.helpers import render_form
+from circles.views.helpers import attempt, render_form
 
 bp = Blueprint("circles", __name__, url_prefix="/circles")
 
@@ -114,15 +114,10 @@ def edit(circle_id: int) -> Any:
 @login_required
 def leave(circle_id: int) -> Any:
     access = circle_or_404(circle_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            rules.leave(db.session, access.me)
-        except rules.MembershipError as refused:
-            db.session.rollback()
-            flash(str(refused), "warn")
-            return redirect(url_for("circles.show", circle_id=circle_id), 303)
-        db.session.commit()
-        flash("You've left the circle.", "info")
+    if ConfirmForm().validate_on_submit() and not attempt(
+        lambda: rules.leave(db.session, access.me), "You've left the circle.", "info"
+    ):
+        return redirect(url_for("circles.show", circle_id=circle_id), 303)
     return redirect(url_for("circles.index"), 303)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template, request
+from flask import current_app, flash, render_template, request
 
+from circles.extensions import db
 from circles.services.passwords import Passwords
 
 
@@ -30,3 +32,16 @@ def render_form(template: str, **context: Any) -> tuple[str, int]:
     """Render a form page: 200 when first shown, 400 when a submission was refused."""
     status = 400 if request.method == "POST" else 200
     return render_template(template, **context), status
+
+
+def attempt(action: Callable[[], object], success: str, category: str = "success") -> bool:
+    """Run a domain change in this request: commit and say so, or roll back and say why."""
+    try:
+        action()
+    except ValueError as refused:  # every domain rule refuses with a ValueError and plain words
+        db.session.rollback()
+        flash(str(refused), "warn")
+        return False
+    db.session.commit()
+    flash(success, category)
+    return True

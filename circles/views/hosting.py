@@ -16,6 +16,7 @@ from circles.models.circle import Invite, Membership
 from circles.services import invites
 from circles.services import membership as rules
 from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
+from circles.views.helpers import attempt
 
 bp = Blueprint("hosting", __name__, url_prefix="/circles/<int:circle_id>/host")
 
@@ -79,19 +80,10 @@ def _member_action(circle_id: int, membership_id: int, action: str) -> Any:
     access = circle_or_404(circle_id, host=True)
     member = in_circle_or_404(Membership, membership_id, access)
     if ConfirmForm().validate_on_submit():
-        try:
-            if action == "remove":
-                rules.remove_member(db.session, member)
-                message = "Removed from the circle."
-            else:
-                rules.make_host(db.session, member)
-                message = "They're a host now."
-        except rules.MembershipError as refused:
-            db.session.rollback()
-            flash(str(refused), "warn")
+        if action == "remove":
+            attempt(lambda: rules.remove_member(db.session, member), "Removed from the circle.")
         else:
-            db.session.commit()
-            flash(message, "success")
+            attempt(lambda: rules.make_host(db.session, member), "They're a host now.")
     return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
 
 
@@ -111,13 +103,11 @@ def make_host(circle_id: int, membership_id: int) -> Any:
 @login_required
 def step_down(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
-    if ConfirmForm().validate_on_submit():
-        try:
-            rules.step_down(db.session, access.me)
-        except rules.MembershipError as refused:
-            db.session.rollback()
-            flash(str(refused), "warn")
-            return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
-        db.session.commit()
-        flash("You're no longer a host. You're still in the circle.", "info")
+    stepped_down = ConfirmForm().validate_on_submit() and attempt(
+        lambda: rules.step_down(db.session, access.me),
+        "You're no longer a host. You're still in the circle.",
+        "info",
+    )
+    if not stepped_down:
+        return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
     return redirect(url_for("circles.show", circle_id=circle_id), 303)

@@ -14,7 +14,7 @@ from circles.models.base import utcnow
 from circles.services import buddies, pulse
 from circles.services.load_index import local_date
 from circles.views.access import circle_or_404
-from circles.views.helpers import render_form
+from circles.views.helpers import attempt, render_form
 
 bp = Blueprint("pulse", __name__, url_prefix="/circles/<int:circle_id>")
 
@@ -28,14 +28,10 @@ def answer(circle_id: int) -> Any:
     done = pulse.answered_this_month(db.session, circle_id, current_user, today)
     form = PulseForm()
     if not done and form.validate_on_submit():
-        try:
-            pulse.answer(db.session, circle_id, current_user, form.answers(), today)
-        except pulse.PulseError as refused:
-            db.session.rollback()
-            flash(str(refused), "warn")
-        else:
-            db.session.commit()
-            flash("Thank you. Your answers count only in the circle's average.", "success")
+        attempt(
+            lambda: pulse.answer(db.session, circle_id, current_user, form.answers(), today),
+            "Thank you. Your answers count only in the circle's average.",
+        )
         return redirect(url_for("circles.show", circle_id=circle_id, _anchor="pulse"), 303)
     return render_form("pulse/answer.html", circle=access.circle, form=form, done=done)
 
