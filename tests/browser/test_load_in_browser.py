@@ -13,7 +13,9 @@ from tests.browser.test_circles_in_browser import _log_in
 pytestmark = pytest.mark.browser
 
 
-def test_two_taps_from_today_and_the_load_page(phone: Any, make_user: Any, make_circle: Any) -> None:
+def test_two_taps_from_today_and_the_load_page(
+    phone: Any, make_user: Any, make_circle: Any
+) -> None:
     user = make_user(display_name="Pat")
     make_circle(user, name="Harbour circle")
     _log_in(phone, user.email)

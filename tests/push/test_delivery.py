@@ -294,3 +294,36 @@ def test_the_subject_is_exactly_the_configured_contact(
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["sub"] == SUBJECT
     assert claims["aud"] == push_service.origin
+
+
+def test_a_crash_between_the_post_and_the_commit_resends_with_the_same_topic_and_tag(
+    push_app: Flask, push_service: LocalPushService, sender, add_device, make_user
+) -> None:
+    user = make_user()
+    add_device(user)
+    _queue(push_app, user, "in-flight")
+    now = utcnow()
+    with push_app.app_context():
+        ids = delivery.claim(db.session, now, batch=10)
+        db.session.commit()
+        delivery.deliver_one(db.session, ids[0], sender, now, delivery.Tally())
+        db.session.rollback()  # the worker dies before recording the delivery
+    _deliver(push_app, sender, at=now + delivery.LEASE + timedelta(seconds=1))
+    first, second = push_service.deliveries()
+    assert first.topic == second.topic  # the push service replaces the pending copy
+    assert first.json["tag"] == second.json["tag"]  # the device shows one notification
+    assert _status(push_app, "in-flight").status == Status.SENT.value
+
+
+def test_the_app_refuses_to_start_with_keys_that_do_not_belong_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from circles import create_app
+    from circles.push import vapid
+    from tests.conftest import app_config
+
+    one, other = vapid.generate(), vapid.generate()
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", one.private_pem.decode())
+    monkeypatch.setenv("VAPID_PUBLIC_KEY", other.public_pem.decode())
+    with pytest.raises(ValueError, match=r"(?i)belong|match|pair"):
+        create_app(app_config())
