@@ -14,6 +14,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.support.mailbox import free_port
+from tests.support.requirements import missing
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -29,21 +30,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _need(reason: str) -> None:
-    # In CI a browser test that cannot run is a failure, not a skip.
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser tests cannot run: {reason}")
-    pytest.skip(f"browser tests need {reason}")
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        _need("Chromium (apt-get install chromium)")
+        missing("Chromium (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _need("Playwright for Python (pip install -e '.[test]')")
+        missing("Playwright for Python (pip install -e '.[test]')")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

@@ -62,3 +62,31 @@ def test_logged_in_home_greets_by_name(client: FlaskClient, auth: AuthActions, m
     user = make_user(display_name="Jo")
     auth.login(user.email)
     assert b"Hello, Jo." in client.get("/").data
+
+
+def test_rate_limits_can_live_in_redis_for_several_nodes(make_app, mailbox) -> None:
+    import uuid
+
+    import redis
+
+    from tests.support.requirements import missing
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        missing("Redis at 127.0.0.1:6379")
+    limit = f"2 per minute;{uuid.uuid4().int % 1000 + 100} per day"  # a fresh limit key per run
+    nodes = [
+        make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=url, AUTH_RATE_LIMIT=limit)
+        for _ in range(2)
+    ]
+    first, second = (node.test_client() for node in nodes)
+    data = {"email": "a@example.com", "password": "x"}
+    statuses = [
+        first.post("/login", data=data).status_code,
+        second.post("/login", data=data).status_code,
+        first.post("/login", data=data).status_code,
+    ]
+    redis.Redis.from_url(url).flushdb()
+    assert statuses == [400, 400, 429]  # the second node counted the first node's tries
