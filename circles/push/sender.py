@@ -15,16 +15,12 @@ subscription and the outbox row.
 from __future__ import annotations
 
 import binascii
-import email.utils
 import json
 import logging
-import random
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
 from types import TracebackType
 from typing import Any, Final, Protocol, Self
 from urllib.parse import urlsplit
@@ -36,7 +32,34 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from webpush import WebPush
 from webpush.types import WebPushSubscription
 
+from circles.push.endpoints import DEFAULT_ALLOWED_HOSTS, allowed_endpoint
+from circles.push.outcomes import (
+    BACKOFF_BASE,
+    BACKOFF_CAP,
+    MAX_RETRY_AFTER,
+    Outcome,
+    Result,
+    backoff,
+    parse_retry_after,
+)
 from circles.push.vapid import VapidKeys, b64url_decode, b64url_encode
+
+__all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_CAP",
+    "DEFAULT_ALLOWED_HOSTS",
+    "MAX_BODY_BYTES",
+    "MAX_RETRY_AFTER",
+    "Outcome",
+    "PushSender",
+    "RecordingSender",
+    "Result",
+    "Sender",
+    "SentMessage",
+    "allowed_endpoint",
+    "backoff",
+    "parse_retry_after",
+]
 
 log = logging.getLogger(__name__)
 
@@ -46,128 +69,10 @@ MAX_BODY_BYTES: Final = 4096
 VAPID_LIFETIME: Final = 12 * 60 * 60
 """Seconds a VAPID token is valid (RFC 8292 allows at most 24 hours)."""
 
-MAX_RETRY_AFTER: Final = 24 * 60 * 60
-"""A ``Retry-After`` longer than this is shortened to it."""
-
-BACKOFF_BASE: Final = 30.0
-BACKOFF_CAP: Final = 6 * 60 * 60.0
-
 URGENCIES: Final = frozenset({"very-low", "low", "normal", "high"})
 
-DEFAULT_ALLOWED_HOSTS: Final[tuple[str, ...]] = (
-    "fcm.googleapis.com",
-    "updates.push.services.mozilla.com",
-    "*.push.apple.com",
-    "web.push.apple.com",
-    "*.notify.windows.com",
-)
-"""Push services browsers use: Chrome/Edge-on-Android (FCM), Firefox, Safari, Edge (WNS)."""
-
-_LOCAL_HOSTS: Final = frozenset({"127.0.0.1", "::1", "localhost"})
 _TOPIC: Final = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _JWT_HEADER: Final = b64url_encode(b'{"typ":"JWT","alg":"ES256"}')
-
-
-class Outcome(StrEnum):
-    """What the push service's answer means for the caller."""
-
-    delivered = "delivered"
-    """201/202: mark sent, reset the subscription's error count."""
-    gone = "gone"
-    """404/410 (or an unusable subscription): delete it, never POST to it again."""
-    payload_error = "payload_error"
-    """413 or too big to send: a bug on our side; record, do not retry."""
-    retry_later = "retry_later"
-    """429/503: retry after ``retry_after`` seconds when given, else after :func:`backoff`."""
-    retry = "retry"
-    """Other 5xx, timeout, connection error: retry after :func:`backoff`."""
-    config_error = "config_error"
-    """400/401/403 and other refusals: our VAPID setup or request is wrong; keep the
-    subscription, log loudly, do not retry this message."""
-
-
-@dataclass(frozen=True)
-class Result:
-    """The outcome of one send: ``status`` is None when no HTTP answer came."""
-
-    outcome: Outcome
-    status: int | None
-    retry_after: float | None
-    detail: str
-
-    @property
-    def retryable(self) -> bool:
-        """Whether the same message should be sent again later."""
-        return self.outcome in (Outcome.retry, Outcome.retry_later)
-
-    def next_delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
-        """Seconds to wait before retry number ``attempt`` (0 for the first retry)."""
-        if self.retry_after is not None:
-            return self.retry_after
-        return backoff(attempt, rng)
-
-
-def backoff(attempt: int, rng: Callable[[], float] = random.random) -> float:
-    """Capped exponential backoff with full jitter: uniform in [0, min(cap, base * 2**attempt)).
-
-    ``attempt`` counts the failures before this retry, from 0: the ceilings are 30 s, 1 min,
-    2 min, ... up to 6 hours.
-    """
-    if attempt < 0:
-        raise ValueError("attempt must be >= 0")
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** min(attempt, 32))
-    return ceiling * min(max(rng(), 0.0), 1.0)
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds from a ``Retry-After`` value (delay-seconds or HTTP-date), within [0, 1 day]."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if value.isdigit():
-        seconds = float(value)
-    else:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:  # HTTP-dates are GMT
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    return min(max(seconds, 0.0), float(MAX_RETRY_AFTER))
-
-
-def _host_matches(host: str, pattern: str) -> bool:
-    pattern = pattern.lower().rstrip(".")
-    if pattern.startswith("*."):
-        return host.endswith(pattern[1:]) and len(host) > len(pattern) - 1
-    return host == pattern
-
-
-def allowed_endpoint(
-    url: str,
-    allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS,
-    allow_http_localhost: bool = False,
-) -> bool:
-    """Whether we may POST to ``url``: https on port 443 to an allowed push service host.
-
-    ``allowed_hosts`` entries are exact hosts or ``*.suffix`` (subdomains only).
-    ``allow_http_localhost`` (tests) also admits http(s) to 127.0.0.1, ::1 and localhost
-    on any port.
-    """
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return False
-    host = (parts.hostname or "").rstrip(".")
-    if not host or parts.username is not None or parts.password is not None:
-        return False
-    if allow_http_localhost and host in _LOCAL_HOSTS and parts.scheme in ("http", "https"):
-        return True
-    if parts.scheme != "https" or port not in (None, 443):
-        return False
-    return any(_host_matches(host, pattern) for pattern in allowed_hosts)
 
 
 def _origin(endpoint: str) -> str:
