@@ -12,6 +12,17 @@ from circles.charts import arc_geometry
 from circles.timezones import local, zone_names
 from circles.views.notifications import unread_count
 
+# Blueprints that live under a bottom tab other than their own name.
+NAV_SECTIONS = {
+    "hosting": "circles",
+    "meetups": "circles",
+    "meetup_notes": "circles",
+    "prompts": "circles",
+    "pulse": "circles",
+    "checkins": "circles",
+    "join": "circles",
+}
+
 
 def _viewer_zone() -> str:
     return str(current_user.time_zone) if current_user.is_authenticated else "UTC"
@@ -24,8 +35,31 @@ def format_when(moment: datetime | None, pattern: str = "%a %-d %b, %H:%M", zone
     return local(moment, zone or _viewer_zone()).strftime(pattern)
 
 
+def people_list(users: list[Any]) -> str:
+    """Names for a sentence, with "You" for the viewer: "You, Sam and Alex"."""
+    me = current_user.id if current_user.is_authenticated else None
+    names = ["You" if u.id == me else str(u.display_name) for u in users]
+    names.sort(key=lambda name: name != "You")
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def day_label(moment: datetime, zone: str = "") -> str:
+    """ "Today", "Tomorrow" or "Friday 27 November", in the viewer's zone."""
+    from circles.models.base import utcnow
+
+    viewer = zone or _viewer_zone()
+    day, today = local(moment, viewer).date(), local(utcnow(), viewer).date()
+    if day == today:
+        return "Today"
+    if (day - today).days == 1:
+        return "Tomorrow"
+    return local(moment, viewer).strftime("%A %-d %B")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["day_label"] = day_label
+    app.jinja_env.globals["people_list"] = people_list
     app.jinja_env.globals["arc_geometry"] = arc_geometry
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.trim_blocks = True
@@ -35,7 +69,9 @@ def init_app(app: Flask) -> None:
     def _globals() -> dict[str, Any]:
         return {
             "crisis_line": app.config["CRISIS_LINE_TEXT"],
-            "nav_section": (request.blueprint or "") if request else "",
+            "nav_section": NAV_SECTIONS.get(request.blueprint or "", request.blueprint or "")
+            if request
+            else "",
             "nav_endpoints": app.view_functions.keys(),
             "zone_names": zone_names,
             "unread_notifications": unread_count,

@@ -52,6 +52,6 @@ class LoadSettingsForm(FlaskForm):  # type: ignore[misc]
         validators=[Optional(), NumberRange(1, 200, "Between 1 and 200.")],
     )
     load_threshold = IntegerField(
-        "Heavy at or over",
+        "Count a week as heavy from",
         validators=[Optional(), NumberRange(1, 200, "Between 1 and 200.")],
     )

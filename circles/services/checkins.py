@@ -18,6 +18,8 @@ from circles.push.payload import Kind
 from circles.services import outbox
 
 SIGNAL_LIFETIME = timedelta(days=3)
+# Asking for time at the next meetup lasts until a fortnightly meetup has come round.
+MEETUP_TIME_LIFETIME = timedelta(days=15)
 
 
 class CheckinError(ValueError):
@@ -39,10 +41,11 @@ def raise_signal(
             CheckinSignal.kind == kind.value,
         )
     )
+    lifetime = MEETUP_TIME_LIFETIME if kind is SignalKind.MEETUP_TIME else SIGNAL_LIFETIME
     fresh = signal is None or not signal.active(now)
     if signal is None:
         signal = CheckinSignal(
-            circle_id=circle_id, user_id=user.id, kind=kind.value, expires_at=now + SIGNAL_LIFETIME
+            circle_id=circle_id, user_id=user.id, kind=kind.value, expires_at=now + lifetime
         )
         session.add(signal)
     elif fresh:
@@ -50,7 +53,7 @@ def raise_signal(
         session.execute(sa.delete(SignalAnswer).where(SignalAnswer.signal_id == signal.id))
     if fresh:
         signal.raised_at = now
-    signal.expires_at, signal.withdrawn_at = now + SIGNAL_LIFETIME, None
+    signal.expires_at, signal.withdrawn_at = now + lifetime, None
     session.flush()
     if fresh and kind is SignalKind.CHECKIN:
         _tell_peers(session, signal, now)
@@ -175,7 +178,8 @@ def active_signals(
             for view in views.values():
                 s = view.signal
                 same = s.circle_id == record.circle_id and s.user_id == record.with_user_id
-                if same and record.recorded_at >= s.raised_at:
+                new = all(user.id != by.id for user in view.checked_in_by)
+                if same and record.recorded_at >= s.raised_at and new:
                     view.checked_in_by.append(by)
     grouped: dict[int, list[SignalView]] = defaultdict(list)
     for view in views.values():

@@ -120,7 +120,7 @@ def login() -> Any:
         add_error(
             form.password,
             "That email and password don't match an account. Check them, or reset your password. "
-            "New here? Confirm your email first.",
+            "If you've just signed up, open the link in your email first.",
         )
     return render_form("auth/login.html", form=form, next_url=next_url)
 

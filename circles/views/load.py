@@ -209,5 +209,5 @@ def nudge() -> Any:
         snooze = request.form.get("choice") == "snooze"
         load.dismiss_nudge(db.session, current_user, utcnow(), snooze_week=snooze)
         db.session.commit()
-        flash("Snoozed for a week." if snooze else "Okay. It's here if you need it.", "info")
+        flash("Snoozed for a week." if snooze else "Okay. We won't show this again today.", "info")
     return redirect(url_for("main.index"), 303)

@@ -76,7 +76,7 @@ def test_members_add_from_the_library_write_and_vote(app: Flask, circle_people) 
     deck = text(circle_people["host"].get(f"/circles/{cid}/prompts"))
     assert deck.index("What did you say no to") < deck.index(first["text"])  # most wanted first
     assert "From Bo · 1 would like to discuss" in deck
-    assert "From the library · 0 would like to discuss" in deck
+    assert "From the library · No one has picked this yet" in deck
 
 
 def test_anonymous_prompts_never_show_their_author(app: Flask, circle_people) -> None:
