@@ -85,10 +85,22 @@ def _apply(series: MeetupSeries, plan: Plan) -> None:
     series.rotate_facilitator = plan.rotate_facilitator
 
 
-def schedule(session: DbSession, circle: Circle, host: User, plan: Plan) -> MeetupSeries:
-    """A new meetup series in the circle's time zone."""
+def _require_future(series: MeetupSeries, now: datetime) -> None:
+    coming = recurrence.occurrences(
+        series.rrule, series.start_local, series.time_zone, now, now + timedelta(days=400), limit=1
+    )
+    if not coming:
+        raise MeetupError("That date has passed. Choose a date from today on.")
+
+
+def schedule(
+    session: DbSession, circle: Circle, host: User, plan: Plan, now: datetime | None = None
+) -> MeetupSeries:
+    """A new meetup series in the circle's time zone (with `now`: it must meet again)."""
     series = MeetupSeries(circle_id=circle.id, time_zone=circle.time_zone, created_by_id=host.id)
     _apply(series, plan)
+    if now is not None:
+        _require_future(series, now)
     session.add(series)
     session.flush()
     return series

@@ -91,6 +91,9 @@ def confirm(token: str) -> Any:
         current_app.config["EMAIL_CONFIRM_MAX_AGE"],
     )
     user = db.session.get(User, payload.get("u", 0)) if payload else None
+    if current_user.is_authenticated and user is not None and current_user.id == user.id:
+        flash("Your email is confirmed already.", "info")
+        return redirect(safe_next(payload.get("n") if payload else None) or url_for("main.index"))
     if payload is None or user is None or not tokens.still_valid_for(payload, user):
         return render_template("auth/link_invalid.html", purpose="confirm"), 400
     accounts.confirm_email(db.session, user)

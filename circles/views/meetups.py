@@ -14,6 +14,7 @@ from circles.forms.circles import ConfirmForm
 from circles.forms.fields import add_error
 from circles.forms.meetups import MeetupForm, MoveForm, RsvpForm
 from circles.forms.prompts import PrepNoteForm
+from circles.models.base import utcnow
 from circles.models.meetup import Answer, MeetupSeries
 from circles.services import calendar_feed, meetups, prep_notes, prompts, reminders
 from circles.services.meetup_board import board
@@ -49,10 +50,13 @@ def new(circle_id: int) -> Any:
     form = MeetupForm()
     if form.validate_on_submit():
         try:
-            series = meetups.schedule(db.session, access.circle, current_user, _plan(form))
+            series = meetups.schedule(
+                db.session, access.circle, current_user, _plan(form), now=utcnow()
+            )
         except meetups.MeetupError as refused:
             db.session.rollback()
-            add_error(form.until_date, str(refused))
+            target = form.start_date if "passed" in str(refused) else form.until_date
+            add_error(target, str(refused))
         else:
             db.session.commit()
             flash("Meetup scheduled. Everyone in the circle can see it now.", "success")
