@@ -15,8 +15,9 @@ from circles.forms.fields import add_error
 from circles.forms.meetups import MeetupForm, MoveForm, RsvpForm
 from circles.forms.prompts import PrepNoteForm
 from circles.models.base import utcnow
+from circles.models.checkin import SignalKind
 from circles.models.meetup import Answer, MeetupSeries
-from circles.services import calendar_feed, meetups, prep_notes, prompts, reminders
+from circles.services import calendar_feed, checkins, meetups, prep_notes, prompts, reminders
 from circles.services.meetup_board import board
 from circles.services.recurrence import Repeat
 from circles.timezones import local
@@ -97,6 +98,11 @@ def show(circle_id: int, series_id: int, key: str) -> str:
         rsvp_form=RsvpForm(formdata=None),
         button=ConfirmForm(formdata=None),
         circle_time=local(occurrence.start, occurrence.series.time_zone),
+        time_requests=[
+            v
+            for v in checkins.active_signals(db.session, [circle_id], utcnow()).get(circle_id, [])
+            if v.signal.kind == SignalKind.MEETUP_TIME.value
+        ],
         viewer_time=local(occurrence.start, current_user.time_zone),
     )
 
