@@ -20,6 +20,7 @@ from circles.services.load_index import local_date
 from circles.services.meetup_board import board
 from circles.views.access import circle_or_404
 from circles.views.helpers import attempt, render_form
+from circles.views.summaries import card_extras
 
 bp = Blueprint("circles", __name__, url_prefix="/circles")
 
@@ -27,7 +28,9 @@ bp = Blueprint("circles", __name__, url_prefix="/circles")
 @bp.get("")
 @login_required
 def index() -> str:
-    return render_template("circles/index.html", cards=rules.circles_of(db.session, current_user))
+    cards = rules.circles_of(db.session, current_user)
+    extras = card_extras([card.circle.id for card in cards], utcnow())
+    return render_template("circles/index.html", cards=cards, extras=extras)
 
 
 @bp.route("/new", methods=["GET", "POST"])

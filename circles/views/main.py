@@ -12,8 +12,9 @@ from circles.extensions import db
 from circles.forms.circles import ConfirmForm
 from circles.forms.meetups import RsvpForm
 from circles.models.base import utcnow
-from circles.services import checkins, load, meetups, membership
+from circles.services import buddies, checkins, load, meetups, membership
 from circles.services.meetup_board import board
+from circles.views.summaries import card_extras
 
 bp = Blueprint("main", __name__)
 
@@ -30,12 +31,25 @@ def index() -> str:
     next_meetup = next((occ for occ in coming if not occ.cancelled), None)
     load_board = load.dashboard(db.session, current_user, now)
     signals = checkins.active_signals(db.session, circle_ids, now)
+    mine = {
+        v.signal.circle_id
+        for vs in signals.values()
+        for v in vs
+        if v.signal.user_id == current_user.id
+    }
+    circle_buddies = {
+        card.circle.id: buddies.my_buddies(db.session, card.circle, current_user) for card in cards
+    }
     return render_template(
         "today.html",
         cards=cards,
         board=load_board,
         show_nudge=load.nudge_visible(current_user, load_board),
         signal_views=[view for views in signals.values() for view in views],
+        raised_in=mine,
+        circle_buddies=circle_buddies,
+        hosts_any=any(card.membership.is_host for card in cards),
+        extras=card_extras(circle_ids, now),
         button=ConfirmForm(formdata=None),
         next_meetup=board(db.session, [next_meetup], current_user)[0] if next_meetup else None,
         rsvp_form=RsvpForm(formdata=None),
