@@ -1,5 +1,5 @@
 // Circles service worker: an offline fallback page and push reminders.
-const CACHE = "circles-v2";
+const CACHE = "circles-v3";
 const OFFLINE_URL = "/offline";
 const PRECACHE = [
   OFFLINE_URL,
@@ -12,6 +12,7 @@ const PRECACHE = [
   "/static/js/share.js",
   "/static/js/timezone.js",
   "/static/js/install.js",
+  "/static/js/details-links.js",
 ];
 
 self.addEventListener("install", (event) => {

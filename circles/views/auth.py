@@ -12,8 +12,9 @@ from circles.errors import rerender_on_csrf_error
 from circles.extensions import db, limiter
 from circles.forms.auth import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm
 from circles.forms.fields import add_error
+from circles.models.base import utcnow
 from circles.models.user import User
-from circles.services import accounts, tokens
+from circles.services import accounts, invites, tokens
 from circles.sessions import end_session, start_session
 from circles.views.helpers import passwords, render_form, safe_next
 
@@ -53,6 +54,16 @@ def _send_already_registered(user: User) -> None:
     )
 
 
+def _invited_to(next_url: str | None) -> str | None:
+    """The circle's name when sign-up started from an invite link that still works."""
+    if not next_url or not next_url.startswith("/join/"):
+        return None
+    invite = invites.find_invite(db.session, next_url.removeprefix("/join/"))
+    if invite is None or invites.state_of(invite, utcnow()) is not invites.InviteState.OPEN:
+        return None
+    return invite.circle.name
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_auth_limit, methods=["POST"])
 @rerender_on_csrf_error
@@ -79,7 +90,9 @@ def signup() -> Any:
         return render_template(
             "auth/check_email.html", email=form.email.data or "", purpose="signup"
         )
-    return render_form("auth/signup.html", form=form, next_url=next_url)
+    return render_form(
+        "auth/signup.html", form=form, next_url=next_url, invited_to=_invited_to(next_url)
+    )
 
 
 @bp.get("/confirm/<token>")

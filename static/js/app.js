@@ -1,4 +1,5 @@
 // Progressive enhancement only: every core action works without this file.
+import { openDetailsFromLinks } from "./details-links.js";
 import { enableInstallOffer } from "./install.js";
 import { enableOfflineLog, flushPending } from "./offline-log.js";
 import { enablePushPanel } from "./push.js";
@@ -11,6 +12,7 @@ enablePushPanel();
 enableOfflineLog(document);
 enableInstallOffer(document);
 flushPending();
+openDetailsFromLinks(document);
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {

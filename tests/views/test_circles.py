@@ -249,3 +249,40 @@ def test_invites_list_their_expiry_and_use_count(app: Flask, make_user, make_cir
     _invite_link(client, circle.id, valid_days="3")
     page = text(client.get(f"/circles/{circle.id}/host"))
     assert "Works until" in page and "Used 0 times." in page
+
+
+def test_sign_up_from_an_invite_names_the_circle(
+    app: Flask, client: FlaskClient, make_user, make_circle
+) -> None:
+    host = make_user()
+    circle = make_circle(host, name="Harbour circle")
+    link = _invite_link(_member_client(app, host), circle.id)
+    page = text(client.get(f"/signup?next={link}"))
+    assert "You've been invited to join Harbour circle" in page
+    assert "Harbour circle" not in text(client.get("/signup?next=/join/not-a-token"))
+
+
+def test_circle_cards_show_the_next_meetup_and_a_signal_dot(
+    app: Flask, make_user, make_circle
+) -> None:
+    from datetime import date, timedelta
+
+    host, peer = make_user(), make_user(display_name="Alex")
+    circle = make_circle(host, members=(peer,), name="Harbour circle")
+    hosting = _member_client(app, host)
+    soon = (date.today() + timedelta(days=3)).isoformat()  # noqa: DTZ011
+    hosting.post(
+        f"/circles/{circle.id}/meetups/new",
+        data={
+            "start_date": soon,
+            "start_time": "19:00",
+            "duration_minutes": "90",
+            "repeat": "weekly",
+        },
+    )
+    _member_client(app, peer).post(
+        f"/circles/{circle.id}/checkins/signal", data={"kind": "checkin", "action": "raise"}
+    )
+    cards = text(hosting.get("/circles"))
+    assert "Next:" in cards and "someone could use a check-in" in cards
+    assert "someone could use a check-in" not in text(_member_client(app, peer).get("/circles"))

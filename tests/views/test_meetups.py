@@ -226,6 +226,8 @@ def test_single_occurrence_and_series_files(people) -> None:
 
 
 def test_a_meetup_in_the_past_is_refused_with_a_message(people) -> None:
-    response = _schedule(people["host"], people["circle"].id, start_date="2020-01-01", repeat="none")
+    response = _schedule(
+        people["host"], people["circle"].id, start_date="2020-01-01", repeat="none"
+    )
     assert response.status_code == 400
     assert "That date has passed." in text(response)
