@@ -13,7 +13,7 @@ from circles.forms.circles import ConfirmForm, InviteForm
 from circles.forms.pulse import BuddiesForm
 from circles.models.base import utcnow
 from circles.models.circle import Invite, Membership
-from circles.services import invites
+from circles.services import buddies, invites
 from circles.services import membership as rules
 from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
 from circles.views.helpers import attempt
@@ -22,11 +22,21 @@ bp = Blueprint("hosting", __name__, url_prefix="/circles/<int:circle_id>/host")
 
 
 def _manage_page(access: CircleAccess, **extra: Any) -> str:
+    members = rules.members_of(db.session, access.circle.id)
+    names = {user.id: user.display_name for _member, user in members}
+    current = (
+        buddies.latest_round(db.session, access.circle.id) if access.circle.buddies_on else None
+    )
+    pairs = [
+        [names[i] for i in group if i in names]
+        for group in (current.group_list() if current else [])
+    ]
     return render_template(
         "circles/manage.html",
         circle=access.circle,
         me=access.me,
-        members=rules.members_of(db.session, access.circle.id),
+        members=members,
+        buddy_groups=[group for group in pairs if len(group) > 1],
         invites=invites.open_invites(db.session, access.circle.id, utcnow()),
         invite_form=extra.pop("invite_form", None) or InviteForm(formdata=None),
         button=ConfirmForm(formdata=None),

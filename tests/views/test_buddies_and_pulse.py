@@ -28,6 +28,7 @@ def test_a_host_turns_on_buddies_and_each_member_sees_theirs(
     )
     page = text(_client(app, ari).get(f"/circles/{circle.id}"))
     assert "You and Hana are buddies until" in page
+    assert "Hana and Ari" in text(_client(app, host).get(f"/circles/{circle.id}/host"))
     assert "We talked: I checked in with Hana" in page
 
 
