@@ -43,7 +43,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     """Every setting the app reads, with its default. The README documents each."""
     production = os.environ.get("CIRCLES_ENV", "development") == "production"
     database_url = _database_url(instance_path)
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: an error never writes what a user typed (a note, a prompt) into the logs.
+    engine_options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if database_url.startswith("postgresql"):
         engine_options |= {"pool_size": 5, "max_overflow": 10, "pool_recycle": 1800}
     return {

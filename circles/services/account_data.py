@@ -17,6 +17,7 @@ from circles.models.notification import Notification
 from circles.models.prompt import DeckPrompt, PrepNote, PromptVote
 from circles.models.push import PushSubscription
 from circles.models.user import User
+from circles.services.membership import free_seat, lock_circle
 
 
 class AccountError(ValueError):
@@ -133,7 +134,8 @@ def delete_account(session: DbSession, user: User) -> None:
         .join(Circle, Circle.id == Membership.circle_id)
         .where(Membership.user_id == user.id)
     ).all()
-    for member, circle in mine:
+    for member, unlocked in mine:
+        circle = lock_circle(session, unlocked.id)
         if circle.member_count <= 1:
             session.delete(circle)
             continue
@@ -148,7 +150,7 @@ def delete_account(session: DbSession, user: User) -> None:
                     f"You're the only host of {circle.name}. Make someone else a host, or close "
                     "the circle, before deleting your account."
                 )
-        circle.member_count -= 1
+        free_seat(session, circle.id)
     session.flush()
     session.delete(user)
     session.flush()

@@ -33,7 +33,7 @@ def feed_token(secret_key: str, user: User) -> str:
 def user_for_token(session: DbSession, secret_key: str, token: str) -> User | None:
     """The user a feed token belongs to, if it is their current one."""
     user_id, _, _mac = token.partition("-")
-    if not user_id.isdigit() or len(token) > 64:
+    if not user_id.isdigit() or len(user_id) > 18 or len(token) > 64:
         return None
     user = session.get(User, int(user_id))
     if user is None or not hmac.compare_digest(feed_token(secret_key, user), token):

@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from circles.models.base import DbSession, utcnow
 from circles.models.circle import Circle
 from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
+from circles.models.prompt import PrepNote, PromptAssignment
 from circles.models.user import User
 from circles.services import recurrence
 from circles.services.recurrence import Repeat
@@ -274,7 +275,7 @@ def edit_from(session: DbSession, occurrence: Occurrence, plan: Plan) -> MeetupS
     session.add(new)
     session.flush()
     # RSVPs and changes for occurrences the new series still has at the same time carry over.
-    for model in (Rsvp, OccurrenceChange):
+    for model in (Rsvp, OccurrenceChange, PrepNote, PromptAssignment):
         session.execute(
             sa.update(model)
             .where(model.series_id == old.id, model.occurrence_key >= occurrence.key)

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from circles.models.base import DbSession, utcnow
+from circles.models.checkin import CheckinSignal
 from circles.models.circle import DEFAULT_CAP, Circle, Membership, Role
 from circles.models.user import User
 
@@ -115,7 +116,8 @@ def take_seat(session: DbSession, circle_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _free_seat(session: DbSession, circle_id: int) -> None:
+def free_seat(session: DbSession, circle_id: int) -> None:
+    """Give a seat back (one conditional UPDATE)."""
     session.execute(
         sa.update(Circle)
         .where(Circle.id == circle_id)
@@ -154,7 +156,18 @@ def leave(session: DbSession, member: Membership) -> None:
         raise LastHost()
     session.delete(member)
     session.flush()
-    _free_seat(session, member.circle_id)
+    free_seat(session, member.circle_id)
+    # A member who left no longer asks this circle for anything.
+    session.execute(
+        sa.update(CheckinSignal)
+        .where(
+            CheckinSignal.circle_id == member.circle_id,
+            CheckinSignal.user_id == member.user_id,
+            CheckinSignal.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def remove_member(session: DbSession, member: Membership) -> None:

@@ -61,7 +61,8 @@ def new(circle_id: int) -> Any:
         else:
             db.session.commit()
             flash("Meetup scheduled. Everyone in the circle can see it now.", "success")
-            first = meetups.upcoming(db.session, [circle_id], series.created_at, per_circle=1)
+            now = utcnow()
+            first = meetups.occurrences_between(db.session, [series], now, now + meetups.HORIZON)
             if first:
                 return redirect(_occurrence_url(first[0]), 303)
             return redirect(url_for("circles.show", circle_id=circle_id), 303)

@@ -90,3 +90,18 @@ def test_rate_limits_can_live_in_redis_for_several_nodes(make_app, mailbox) -> N
     ]
     redis.Redis.from_url(url).flushdb()
     assert statuses == [400, 400, 429]  # the second node counted the first node's tries
+
+
+def test_ids_too_big_for_the_database_are_404_not_500(
+    client: FlaskClient, auth: AuthActions, make_user
+) -> None:
+    auth.login(make_user().email)
+    huge = "9" * 25
+    for path in (
+        f"/circles/{huge}",
+        f"/log/{huge}",
+        f"/calendar/{huge}-x.ics",
+        f"/notifications/{huge}/open",
+    ):
+        method = client.post if path.endswith("/open") else client.get
+        assert method(path).status_code == 404, path
