@@ -57,7 +57,14 @@ def deliver_due(
             return tally
         for notification_id in ids:
             with write_intent():
-                delivery.deliver_one(db.session, notification_id, sender, now(), tally)
+                prepared = delivery.prepare(db.session, notification_id, now(), tally)
+                db.session.commit()
+            if prepared is None:
+                continue
+            # No transaction is open while a push service answers (or hangs).
+            results = delivery.send(prepared, sender)
+            with write_intent():
+                delivery.record(db.session, prepared, results, now(), tally)
                 db.session.commit()
 
 

@@ -15,7 +15,8 @@ class Status(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"  # gave up: payload error or retries exhausted
-    SKIPPED = "skipped"  # nothing to deliver to (no device) or no longer relevant
+    SKIPPED = "skipped"  # no device to push to: the in-app list still has it
+    DROPPED = "dropped"  # no longer relevant (meetup cancelled or moved, circle left): not shown
 
 
 class Notification(Base):

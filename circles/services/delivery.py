@@ -15,6 +15,8 @@ from circles.models.push import PushSubscription
 from circles.models.user import User
 from circles.push.payload import Kind, build, topic_for, ttl_for, urgency_for
 from circles.push.sender import Outcome, Result, Sender
+from circles.services import relevance
+from circles.services.outbox import deliver_at
 
 log = logging.getLogger(__name__)
 
@@ -74,34 +76,87 @@ def _note_failure(session: DbSession, sub: PushSubscription, now: datetime) -> b
     return False
 
 
-def deliver_one(
-    session: DbSession, notification_id: int, sender: Sender, now: datetime, tally: Tally
-) -> None:
-    """Send one claimed notification to each of its user's devices and record what happened."""
+@dataclass(frozen=True)
+class Prepared:
+    """A claimed notification ready to POST: everything the sender needs, no open transaction."""
+
+    notification_id: int
+    kind: Kind
+    payload: bytes
+    topic: str
+    devices: list[tuple[int, dict[str, str]]]
+
+
+def prepare(
+    session: DbSession, notification_id: int, now: datetime, tally: Tally
+) -> Prepared | None:
+    """Decide whether, when and where to send; settles rows that need no POST (caller commits)."""
     note = session.get(Notification, notification_id)
     if note is None or note.status != Status.PENDING.value:
-        return
+        return None
     user = session.get(User, note.user_id)
     kind = Kind(note.kind)
+    if (
+        user is None
+        or not user.wants(kind.value)
+        or not relevance.still_relevant(session, note, now)
+    ):
+        note.status = Status.DROPPED.value  # a cancelled meetup, a circle left: never shown
+        return None
+    later = deliver_at(user, now)
+    if later > now:  # quiet hours began (or moved) since this was queued
+        note.next_attempt_at = later
+        return None
     subscriptions = list(
         session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == note.user_id))
     )
-    if user is None or not user.wants(kind.value) or not subscriptions:
+    if not subscriptions:
         # Nothing to push to: it stays in the in-app list.
         note.status, note.sent_at = Status.SKIPPED.value, now
         tally.skipped += 1
-        return
-    payload = build(kind, note.url, note.tag)
-    results: list[Result] = []
-    for sub in subscriptions:
-        result = sender.send(
-            _subscription(sub),
-            payload,
-            ttl=ttl_for(kind),
-            urgency=urgency_for(kind),
-            topic=topic_for(kind, note.dedupe_key),
+        return None
+    return Prepared(
+        notification_id=note.id,
+        kind=kind,
+        payload=build(kind, note.url, note.tag),
+        topic=topic_for(kind, note.dedupe_key),
+        devices=[(sub.id, _subscription(sub)) for sub in subscriptions],
+    )
+
+
+def send(prepared: Prepared, sender: Sender) -> list[tuple[int, Result]]:
+    """POST to every device; no database work, so no lock is held while a service is slow."""
+    kind = prepared.kind
+    return [
+        (
+            device_id,
+            sender.send(
+                subscription,
+                prepared.payload,
+                ttl=ttl_for(kind),
+                urgency=urgency_for(kind),
+                topic=prepared.topic,
+            ),
         )
-        results.append(result)
+        for device_id, subscription in prepared.devices
+    ]
+
+
+def record(
+    session: DbSession,
+    prepared: Prepared,
+    results: list[tuple[int, Result]],
+    now: datetime,
+    tally: Tally,
+) -> None:
+    """Apply the push services' answers to the devices and the outbox row (caller commits)."""
+    note = session.get(Notification, prepared.notification_id)
+    if note is None or note.status != Status.PENDING.value:
+        return
+    for device_id, result in results:
+        sub = session.get(PushSubscription, device_id)
+        if sub is None:
+            continue
         if result.outcome is Outcome.delivered:
             sub.last_success_at, sub.error_count, sub.first_error_at = now, 0, None
         elif result.outcome is Outcome.gone:
@@ -116,10 +171,22 @@ def deliver_one(
         elif result.retryable:
             _note_failure(session, sub, now)
     note.attempts += 1
-    _settle(note, results, now, tally)
+    user = session.get(User, note.user_id)
+    _settle(note, user, [result for _id, result in results], now, tally)
 
 
-def _settle(note: Notification, results: list[Result], now: datetime, tally: Tally) -> None:
+def deliver_one(
+    session: DbSession, notification_id: int, sender: Sender, now: datetime, tally: Tally
+) -> None:
+    """Prepare, send and record one claimed notification in this session (the caller commits)."""
+    prepared = prepare(session, notification_id, now, tally)
+    if prepared is not None:
+        record(session, prepared, send(prepared, sender), now, tally)
+
+
+def _settle(
+    note: Notification, user: User | None, results: list[Result], now: datetime, tally: Tally
+) -> None:
     outcomes = {r.outcome for r in results}
     if Outcome.delivered in outcomes:
         note.status, note.sent_at, note.last_error = Status.SENT.value, now, None
@@ -129,8 +196,11 @@ def _settle(note: Notification, results: list[Result], now: datetime, tally: Tal
     expires = note.due_at + timedelta(seconds=ttl_for(Kind(note.kind)))
     if retryable and note.attempts < MAX_ATTEMPTS:
         delay = min(r.next_delay(note.attempts - 1) for r in retryable)
-        if now + timedelta(seconds=delay) < expires:
-            note.next_attempt_at = now + timedelta(seconds=delay)
+        retry_at = now + timedelta(seconds=delay)
+        if user is not None:
+            retry_at = deliver_at(user, retry_at)  # a retry waits out quiet hours too
+        if retry_at < expires:
+            note.next_attempt_at = retry_at
             note.last_error = ", ".join(sorted(r.detail or r.outcome.value for r in retryable))[
                 :200
             ]

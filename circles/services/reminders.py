@@ -15,6 +15,7 @@ from circles.push.payload import Kind
 from circles.services import load, outbox
 from circles.services.meetup_board import answers_for_series, members_by_circle
 from circles.services.meetups import Occurrence, occurrences_between
+from circles.services.relevance import meetup_dedupe_key
 
 MEETUP_LEADS = ((Kind.meetup_soon, timedelta(hours=24)), (Kind.meetup_hour, timedelta(hours=1)))
 RSVP_LEAD = timedelta(hours=48)
@@ -23,10 +24,6 @@ STALE = timedelta(minutes=15)  # a reminder this late is no longer worth sending
 
 def occurrence_url(occ: Occurrence) -> str:
     return f"/circles/{occ.circle_id}/meetups/{occ.series.id}/{occ.key}"
-
-
-def _dedupe(kind: Kind, user: User, occ: Occurrence) -> str:
-    return f"{kind.value}:{user.id}:{occ.series.id}:{occ.key}"
 
 
 def _remind(
@@ -41,7 +38,7 @@ def _remind(
         session,
         user,
         kind,
-        _dedupe(kind, user, occ),
+        meetup_dedupe_key(kind, user.id, occ),
         when,
         url=occurrence_url(occ),
         tag=f"meetup-{occ.series.id}-{occ.key}",
@@ -78,7 +75,7 @@ def forget_occurrence(session: DbSession, occ: Occurrence) -> None:
         session.execute(
             sa.delete(Notification).where(
                 Notification.status == Status.PENDING.value,
-                Notification.dedupe_key.like(f"{kind.value}:%:{occ.series.id}:{occ.key}"),
+                Notification.dedupe_key.like(f"{kind.value}:%:{occ.series.id}:{occ.key}:%"),
             )
         )
 
