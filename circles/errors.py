@@ -35,6 +35,12 @@ def rerender_on_csrf_error(view: F) -> F:
     return view
 
 
+def _wants_json() -> bool:
+    """Scripts (push, the offline log queue) get JSON errors; people get pages."""
+    best = request.accept_mimetypes.best
+    return request.path.startswith("/push/") or request.is_json or best == "application/json"
+
+
 def _page(code: int) -> tuple[str, int]:
     title, detail = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
     return render_template("error.html", code=code, title=title, detail=detail), code
@@ -47,13 +53,13 @@ def init_app(app: Flask) -> None:
         if view is not None and getattr(view, "rerender_on_csrf_error", False):
             # The view's own form validation fails on the same token and shows the message.
             return view(**(request.view_args or {}))
-        if request.path.startswith("/push/") or request.is_json:
+        if _wants_json():
             return {"error": "The page's security token is missing or expired. Reload it."}, 400
         return _page(400)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
-        if request.path.startswith(("/push/", "/api/")) or request.is_json:
+        if _wants_json():
             return {"error": error.description}, error.code
         return _page(error.code or 500)
 

@@ -15,27 +15,39 @@ function keep(entries) {
   localStorage.setItem(KEY, JSON.stringify(entries));
 }
 
-function csrfToken() {
-  const meta = document.querySelector("meta[name=csrf-token]");
-  return meta ? meta.content : "";
+function meta(name) {
+  const tag = document.querySelector(`meta[name=${name}]`);
+  return tag ? tag.content : "";
 }
 
+// True when the entry is settled (stored, or refused for good); false to try again later.
 async function post(entry) {
-  const body = new URLSearchParams({ ...entry, csrf_token: csrfToken() });
+  const { user, ...fields } = entry;
+  const body = new URLSearchParams({ ...fields, csrf_token: meta("csrf-token") });
   const response = await fetch("/log", {
     method: "POST",
     body,
     headers: { Accept: "application/json" },
     credentials: "same-origin",
+    redirect: "manual", // a lapsed login answers with a redirect: keep the entry
   });
-  return response.status === 200 || response.status === 201 || response.status === 400;
+  if (response.status === 200 || response.status === 201) return true;
+  if (response.status !== 400) return false;
+  const answer = await response.json().catch(() => ({}));
+  return Boolean(answer.errors); // invalid for good; an expired token ("error") is retried
 }
 
 export async function flushPending() {
+  const me = meta("circles-user");
   const entries = pending();
-  if (!entries.length || !navigator.onLine || !csrfToken()) return 0;
+  if (!entries.length || !navigator.onLine || !me || !meta("csrf-token")) return 0;
   const left = [];
   for (const entry of entries) {
+    // Only the person who logged it sends it: a shared phone never files it under someone else.
+    if (entry.user !== me) {
+      left.push(entry);
+      continue;
+    }
     try {
       if (!(await post(entry))) left.push(entry);
     } catch {
@@ -54,6 +66,7 @@ export function enableOfflineLog(root) {
     event.preventDefault();
     const button = event.submitter;
     const entry = {
+      user: meta("circles-user"),
       intensity: button ? button.value : "",
       client_id: form.querySelector("input[name=client_id]").value,
     };

@@ -39,3 +39,33 @@ def test_logging_offline_is_sent_when_back_online(
     with served_app.app_context():
         intensities = db.session.scalars(db.select(LoadEntry.intensity)).all()
     assert intensities == [4]
+
+
+def test_a_shared_phone_never_files_one_persons_entry_under_another(
+    phone: Any, served_app: Any, make_user: Any
+) -> None:
+    first, second = make_user(), make_user()
+    _log_in(phone, first.email)
+    phone.goto("/log")
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="2 Fairly light").click()
+    expect(phone.get_by_text("Logged on this phone.")).to_be_visible()
+    phone.context.clear_cookies()  # the first person's session ends; the queue stays on the phone
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")  # the send meets a lapsed login
+    phone.wait_for_timeout(300)
+    _log_in(phone, second.email)
+    phone.goto("/load")
+    phone.wait_for_timeout(500)
+    with served_app.app_context():
+        owners = db.session.scalars(db.select(LoadEntry.user_id)).all()
+    assert owners == []
+    phone.context.clear_cookies()
+    _log_in(phone, first.email)
+    for _ in range(50):
+        with served_app.app_context():
+            owners = db.session.scalars(db.select(LoadEntry.user_id)).all()
+        if owners:
+            break
+        phone.wait_for_timeout(100)
+    assert owners == [first.id]
