@@ -16,6 +16,7 @@ from circles.models.circle import Membership
 from circles.models.user import User
 from circles.push.payload import Kind
 from circles.services import outbox
+from circles.services.idempotent import add_once
 
 SIGNAL_LIFETIME = timedelta(days=3)
 # Asking for time at the next meetup lasts until a fortnightly meetup has come round.
@@ -34,20 +35,22 @@ def raise_signal(
     kind: SignalKind = SignalKind.CHECKIN,
 ) -> CheckinSignal:
     """Tell one circle "I could use a check-in" (or "some time at the next meetup") for 3 days."""
-    signal = session.scalar(
-        sa.select(CheckinSignal).where(
-            CheckinSignal.circle_id == circle_id,
-            CheckinSignal.user_id == user.id,
-            CheckinSignal.kind == kind.value,
-        )
+    query = sa.select(CheckinSignal).where(
+        CheckinSignal.circle_id == circle_id,
+        CheckinSignal.user_id == user.id,
+        CheckinSignal.kind == kind.value,
     )
+    signal = session.scalar(query)
     lifetime = MEETUP_TIME_LIFETIME if kind is SignalKind.MEETUP_TIME else SIGNAL_LIFETIME
     fresh = signal is None or not signal.active(now)
     if signal is None:
-        signal = CheckinSignal(
-            circle_id=circle_id, user_id=user.id, kind=kind.value, expires_at=now + lifetime
+        signal = add_once(
+            session,
+            CheckinSignal(
+                circle_id=circle_id, user_id=user.id, kind=kind.value, expires_at=now + lifetime
+            ),
+            lambda: session.scalar(query),
         )
-        session.add(signal)
     elif fresh:
         # Earlier answers belonged to the earlier signal.
         session.execute(sa.delete(SignalAnswer).where(SignalAnswer.signal_id == signal.id))
@@ -107,8 +110,15 @@ def answer(session: DbSession, signal: CheckinSignal, peer: User, now: datetime)
         )
     )
     if exists is None:
-        session.add(SignalAnswer(signal_id=signal.id, user_id=peer.id, answered_at=now))
-        session.flush()
+        add_once(
+            session,
+            SignalAnswer(signal_id=signal.id, user_id=peer.id, answered_at=now),
+            lambda: session.scalar(
+                sa.select(SignalAnswer).where(
+                    SignalAnswer.signal_id == signal.id, SignalAnswer.user_id == peer.id
+                )
+            ),
+        )
 
 
 def record_checkin(

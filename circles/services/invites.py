@@ -142,6 +142,10 @@ def join(
     if not agreed:
         raise MembershipError("To join, tick the box to accept the circle's agreement.")
     lock_circle(session, invite.circle_id)
+    # A double tap waited for the lock behind the first join: it finds that membership now.
+    existing = membership(session, invite.circle_id, user.id)
+    if existing is not None:
+        return existing
     session.refresh(invite)
     state = state_of(invite, now)
     if state is not InviteState.OPEN:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from circles.models.base import DbSession, utcnow
 from circles.models.prompt import NOTE_MAX, PrepNote
 from circles.models.user import User
+from circles.services.idempotent import add_once
 from circles.services.meetups import Occurrence
 
 
@@ -35,13 +36,16 @@ def save_note(
             session.flush()
         return None
     if note is None:
-        note = PrepNote(
-            user_id=author.id,
-            series_id=occurrence.series.id,
-            occurrence_key=occurrence.key,
-            body=body,
+        note = add_once(
+            session,
+            PrepNote(
+                user_id=author.id,
+                series_id=occurrence.series.id,
+                occurrence_key=occurrence.key,
+                body=body,
+            ),
+            lambda: my_note(session, occurrence, author),
         )
-        session.add(note)
     note.body, note.updated_at = body, utcnow()
     session.flush()
     return note

@@ -21,6 +21,7 @@ from circles.models.prompt import (
 from circles.models.user import User
 from circles.push.payload import Kind
 from circles.services import outbox
+from circles.services.idempotent import add_once
 from circles.services.meetups import Occurrence, upcoming
 
 CATEGORIES = {
@@ -86,11 +87,10 @@ def add_from_library(session: DbSession, circle: Circle, key: str, by: User) -> 
     source = session.scalar(sa.select(LibraryPrompt).where(LibraryPrompt.key == key))
     if source is None:
         raise PromptError("That prompt isn't in the library.")
-    existing = session.scalar(
-        sa.select(DeckPrompt).where(
-            DeckPrompt.circle_id == circle.id, DeckPrompt.library_key == key
-        )
+    query = sa.select(DeckPrompt).where(
+        DeckPrompt.circle_id == circle.id, DeckPrompt.library_key == key
     )
+    existing = session.scalar(query)
     if existing is not None:
         return existing
     prompt = DeckPrompt(
@@ -100,9 +100,7 @@ def add_from_library(session: DbSession, circle: Circle, key: str, by: User) -> 
         library_key=key,
         author_id=by.id,
     )
-    session.add(prompt)
-    session.flush()
-    return prompt
+    return add_once(session, prompt, lambda: session.scalar(query))
 
 
 def write_prompt(

@@ -286,3 +286,28 @@ def test_circle_cards_show_the_next_meetup_and_a_signal_dot(
     cards = text(hosting.get("/circles"))
     assert "Next:" in cards and "someone could use a check-in" in cards
     assert "someone could use a check-in" not in text(_member_client(app, peer).get("/circles"))
+
+
+def test_a_double_tap_on_join_makes_one_membership_and_no_error(
+    app: Flask, make_user, make_circle
+) -> None:
+    host = make_user()
+    circle = make_circle(host)
+    link = _invite_link(_member_client(app, host), circle.id)
+    guest = make_user()
+    taps = [_member_client(app, guest) for _ in range(3)]
+    start = threading.Barrier(len(taps))
+    statuses: list[int] = []
+
+    def tap(client: FlaskClient) -> None:
+        start.wait()
+        statuses.append(client.post(link, data={"agree": "y"}).status_code)
+
+    threads = [threading.Thread(target=tap, args=(c,)) for c in taps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert all(status in (302, 303) for status in statuses), statuses
+    with app.app_context():
+        assert db.session.get(Circle, circle.id).member_count == 2
