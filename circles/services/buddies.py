@@ -40,10 +40,15 @@ def ensure_round(session: DbSession, circle: Circle, now: datetime) -> BuddyRoun
     if not circle.buddies_on or circle.buddies_started_on is None:
         return None
     today = local_date(now, circle.time_zone)
-    period = period_index(circle.buddies_started_on, today, circle.buddy_period_days)
     previous = latest_round(session, circle.id)
-    if previous is not None and previous.period_index >= period:
+    # A round lasts the circle's period from the day it began; changing the period never
+    # strands the rotation, it only changes when the next round starts.
+    if (
+        previous is not None
+        and period_index(previous.starts_on, today, circle.buddy_period_days) < 1
+    ):
         return previous
+    period = previous.period_index + 1 if previous is not None else 0
     roster = _roster(session, circle.id)
     if len(roster) < 2:
         return previous
@@ -78,8 +83,14 @@ def ensure_round(session: DbSession, circle: Circle, now: datetime) -> BuddyRoun
     return made
 
 
-def set_buddies(session: DbSession, circle: Circle, on: bool, now: datetime) -> None:
-    """Turn rotating buddies on (pairing everyone now) or off."""
+def set_buddies(
+    session: DbSession, circle: Circle, on: bool, now: datetime, period_days: int | None = None
+) -> None:
+    """Turn rotating buddies on (pairing everyone now) or off, and set how long a pairing lasts."""
+    if period_days is not None:
+        if period_days not in (7, 14, 28):
+            raise ValueError("A pairing lasts 1, 2 or 4 weeks.")
+        circle.buddy_period_days = period_days
     circle.buddies_on = on
     if on and circle.buddies_started_on is None:
         circle.buddies_started_on = local_date(now, circle.time_zone)

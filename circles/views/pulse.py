@@ -42,8 +42,9 @@ def set_buddies(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     form = BuddiesForm()
     if form.validate_on_submit():
-        access.circle.buddy_period_days = form.period_days.data or 14
-        buddies.set_buddies(db.session, access.circle, bool(form.on.data), utcnow())
+        buddies.set_buddies(
+            db.session, access.circle, bool(form.on.data), utcnow(), form.period_days.data or 14
+        )
         db.session.commit()
         flash(
             "Buddies are on: everyone has been paired." if form.on.data else "Buddies are off.",

@@ -94,3 +94,17 @@ def test_pulse_averages_show_only_from_three_answers(make_user, make_circle, ctx
         pulse.answer(db.session, circle.id, people[0], [4] * 7, today)
     with pytest.raises(pulse.PulseError, match="all seven"):
         pulse.answer(db.session, circle.id, people[3], [4] * 6, today)
+
+
+def test_changing_the_period_keeps_the_rotation_going(make_user, make_circle, ctx) -> None:
+    circle = _circle(make_user, make_circle, 4)
+    buddies.set_buddies(db.session, circle, True, START)
+    for period in range(1, 4):
+        buddies.ensure_round(db.session, circle, START + timedelta(days=14 * period))
+    buddies.set_buddies(db.session, circle, True, START + timedelta(days=43), period_days=7)
+    before = buddies.latest_round(db.session, circle.id)
+    after = buddies.ensure_round(db.session, circle, START + timedelta(days=42 + 7))
+    assert after.period_index == before.period_index + 1
+    assert after.round_index == (before.round_index + 1)
+    with pytest.raises(ValueError, match="1, 2 or 4 weeks"):
+        buddies.set_buddies(db.session, circle, True, START, period_days=5)
