@@ -52,10 +52,18 @@ def answer(session: DbSession, circle_id: int, user: User, answers: list[int], t
         raise PulseError("You've answered for this month. Thank you.") from None
 
 
-def results(session: DbSession, circle_id: int, months: int = 6) -> list[MonthResult]:
-    """The month-by-month trend; a month with fewer than 3 answers shows no average."""
+def results(
+    session: DbSession, circle_id: int, today: date, months: int = 6
+) -> tuple[list[MonthResult], int]:
+    """Closed months' averages (none under 3 answers), and how many answered this month so far.
+
+    A month's average shows only once the month is over: watching a live average move as each
+    person answers would give away that person's score.
+    """
     rows = session.scalars(sa.select(PulseResponse).where(PulseResponse.circle_id == circle_id))
     by_month: dict[date, list[list[int]]] = defaultdict(list)
     for row in rows:
         by_month[row.month].append(row.answer_list())
-    return trend(by_month)[-months:]
+    current = month_of(today)
+    so_far = len(by_month.pop(current, []))
+    return trend(by_month)[-months:], so_far

@@ -78,7 +78,7 @@ def show(circle_id: int) -> str:
         buddy_round=buddies.latest_round(db.session, circle_id)
         if access.circle.buddies_on
         else None,
-        pulse_results=pulse.results(db.session, circle_id),
+        pulse_results=pulse.results(db.session, circle_id, local_date(now, current_user.time_zone)),
         pulse_done=pulse.answered_this_month(
             db.session, circle_id, current_user, local_date(now, current_user.time_zone)
         ),

@@ -85,11 +85,13 @@ def test_pulse_averages_show_only_from_three_answers(make_user, make_circle, ctx
     today = date(2026, 3, 15)
     pulse.answer(db.session, circle.id, people[0], [1, 7, 1, 7, 1, 7, 7], today)  # all safest: 7
     pulse.answer(db.session, circle.id, people[1], [7, 1, 7, 1, 7, 1, 1], today)  # all least: 1
-    (month,) = pulse.results(db.session, circle.id)
+    april = date(2026, 4, 2)
+    (month,), _ = pulse.results(db.session, circle.id, april)
     assert month.responses == 2 and month.average is None
     pulse.answer(db.session, circle.id, people[2], [4, 4, 4, 4, 4, 4, 4], today)
-    (month,) = pulse.results(db.session, circle.id)
+    (month,), _ = pulse.results(db.session, circle.id, april)
     assert month.average == 4.0
+    assert pulse.results(db.session, circle.id, today) == ([], 3)  # March is still open
     with pytest.raises(pulse.PulseError, match="answered for this month"):
         pulse.answer(db.session, circle.id, people[0], [4] * 7, today)
     with pytest.raises(pulse.PulseError, match="all seven"):
