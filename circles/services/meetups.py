@@ -27,6 +27,10 @@ HORIZON = timedelta(days=180)
 class MeetupError(ValueError):
     """A scheduling rule refused the change; the message is for the person who asked."""
 
+    def __init__(self, message: str, field: str = "until_date") -> None:
+        super().__init__(message)
+        self.field = field  # the form field the message belongs under
+
 
 @dataclass(frozen=True)
 class Occurrence:
@@ -91,7 +95,7 @@ def _require_future(series: MeetupSeries, now: datetime) -> None:
         series.rrule, series.start_local, series.time_zone, now, now + timedelta(days=400), limit=1
     )
     if not coming:
-        raise MeetupError("That date has passed. Choose a date from today on.")
+        raise MeetupError("That date has passed. Choose a date from today on.", "start_date")
 
 
 def schedule(
@@ -244,8 +248,12 @@ def restore(session: DbSession, occurrence: Occurrence) -> None:
     session.flush()
 
 
-def move(session: DbSession, occurrence: Occurrence, new_start_local: datetime) -> None:
+def move(
+    session: DbSession, occurrence: Occurrence, new_start_local: datetime, now: datetime
+) -> None:
     """Move one occurrence to another local time (in the series' zone), within a month."""
+    if recurrence.to_utc(new_start_local, occurrence.series.time_zone) <= now:
+        raise MeetupError("That time has passed. Choose a time still to come.", "start_date")
     new_start = recurrence.to_utc(new_start_local, occurrence.series.time_zone)
     if abs(new_start - occurrence.original_start) > MOVE_REACH:
         raise MeetupError("Move it by a month at most. For bigger changes, schedule a new meetup.")
@@ -286,8 +294,14 @@ def edit_from(session: DbSession, occurrence: Occurrence, plan: Plan) -> MeetupS
     return new
 
 
-def set_rsvp(session: DbSession, occurrence: Occurrence, user: User, answer: Answer) -> None:
-    """Record or change the user's answer for one occurrence."""
+def set_rsvp(
+    session: DbSession, occurrence: Occurrence, user: User, answer: Answer, now: datetime
+) -> None:
+    """Record or change the user's answer for one occurrence still to come."""
+    if occurrence.cancelled:
+        raise MeetupError("This meetup is cancelled, so there's nothing to answer.")
+    if occurrence.end <= now:
+        raise MeetupError("This meetup is over.")
     query = (
         sa.select(Rsvp)
         .where(

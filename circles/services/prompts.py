@@ -290,7 +290,7 @@ def ensure_rotation(session: DbSession, circle: Circle, now: datetime) -> Prompt
 
 def announce(session: DbSession, occurrence: Occurrence, now: datetime) -> None:
     """Tell the circle's members a prompt is ready for their next meetup (generic words only)."""
-    if occurrence.start <= now:
+    if occurrence.start <= now or occurrence.cancelled:
         return
     members = session.scalars(
         sa.select(User)

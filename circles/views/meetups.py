@@ -22,7 +22,7 @@ from circles.services.meetup_board import board
 from circles.services.recurrence import Repeat
 from circles.timezones import local
 from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
-from circles.views.helpers import render_form, safe_next
+from circles.views.helpers import attempt, render_form, safe_next
 from circles.views.meetup_notes import assign_form
 
 bp = Blueprint("meetups", __name__, url_prefix="/circles/<int:circle_id>/meetups")
@@ -56,8 +56,7 @@ def new(circle_id: int) -> Any:
             )
         except meetups.MeetupError as refused:
             db.session.rollback()
-            target = form.start_date if "passed" in str(refused) else form.until_date
-            add_error(target, str(refused))
+            add_error(form[refused.field], str(refused))
         else:
             db.session.commit()
             flash("Meetup scheduled. Everyone in the circle can see it now.", "success")
@@ -115,9 +114,12 @@ def rsvp(circle_id: int, series_id: int, key: str) -> Any:
     form = RsvpForm()
     if not form.validate_on_submit():
         abort(400)
-    meetups.set_rsvp(db.session, occurrence, current_user, Answer(form.answer.data))
-    db.session.commit()
-    flash("Thanks, your answer is saved.", "success")
+    attempt(
+        lambda: meetups.set_rsvp(
+            db.session, occurrence, current_user, Answer(form.answer.data), utcnow()
+        ),
+        "Thanks, your answer is saved.",
+    )
     return redirect(safe_next(request.args.get("next")) or _occurrence_url(occurrence), 303)
 
 
@@ -161,6 +163,7 @@ def move(circle_id: int, series_id: int, key: str) -> Any:
                 db.session,
                 occurrence,
                 datetime.combine(form.start_date.data, form.start_time.data),
+                utcnow(),
             )
         except meetups.MeetupError as refused:
             db.session.rollback()

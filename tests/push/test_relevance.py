@@ -74,7 +74,7 @@ def test_a_moved_meetup_gets_a_reminder_for_its_new_time(
     with push_app.app_context():
         (occ,) = meetups.upcoming(db.session, [circle.id], utcnow())
         later = (occ.start + timedelta(minutes=5)).replace(tzinfo=None)
-        meetups.move(db.session, occ, later)
+        meetups.move(db.session, occ, later, utcnow())
         db.session.commit()
         plan(utcnow())
         deliver_due(sender)

@@ -70,14 +70,14 @@ def test_moving_one_occurrence_changes_its_time_but_not_its_key(circle: Circle) 
     _weekly(circle)
     occ = _between(circle, MARCH, APRIL_END)[1]
     meetups.move(
-        db.session, occ, datetime.combine(date(2026, 3, 13), time(18, 30))
+        db.session, occ, datetime.combine(date(2026, 3, 13), time(18, 30)), MARCH
     )  # later day, earlier hour
     db.session.commit()
     moved = meetups.find_occurrence(db.session, occ.series, occ.key)
     assert moved is not None and moved.moved
     assert moved.start == datetime(2026, 3, 13, 18, 30, tzinfo=UTC)
     with pytest.raises(meetups.MeetupError, match="a month at most"):
-        meetups.move(db.session, occ, datetime.combine(date(2026, 6, 1), time(19, 0)))
+        meetups.move(db.session, occ, datetime.combine(date(2026, 6, 1), time(19, 0)), MARCH)
 
 
 def test_a_key_that_is_not_an_occurrence_is_not_found(circle: Circle) -> None:
@@ -91,7 +91,7 @@ def test_editing_from_an_occurrence_keeps_the_past(circle: Circle) -> None:
     series = _weekly(circle)
     occurrences = _between(circle, MARCH, APRIL_END)
     third = occurrences[2]
-    meetups.set_rsvp(db.session, third, _host(circle), Answer.GOING)
+    meetups.set_rsvp(db.session, third, _host(circle), Answer.GOING, MARCH)
     plan = meetups.plan_of(series)
     new_plan = meetups.Plan(
         start_date=date(2026, 3, 19),
@@ -118,14 +118,27 @@ def test_editing_from_an_occurrence_keeps_the_past(circle: Circle) -> None:
     assert view.my_answer is Answer.GOING  # the RSVP followed the occurrence
 
 
+def test_no_answers_for_a_cancelled_or_past_meetup(circle: Circle) -> None:
+    _weekly(circle)
+    first, second, *_ = _between(circle, MARCH, APRIL_END)
+    meetups.cancel(db.session, second)
+    second = meetups.find_occurrence(db.session, second.series, second.key)
+    with pytest.raises(meetups.MeetupError, match="cancelled"):
+        meetups.set_rsvp(db.session, second, _host(circle), Answer.GOING, MARCH)
+    with pytest.raises(meetups.MeetupError, match="over"):
+        meetups.set_rsvp(db.session, first, _host(circle), Answer.GOING, APRIL_END)
+    with pytest.raises(meetups.MeetupError, match="has passed"):
+        meetups.move(db.session, first, datetime.combine(date(2026, 3, 6), time(19)), APRIL_END)
+
+
 def test_rsvps_change_and_the_host_sees_who_has_not_answered(circle: Circle) -> None:
     _weekly(circle)
     occ = _between(circle, MARCH, APRIL_END)[0]
     people = {user.display_name: user for _m, user in membership.members_of(db.session, circle.id)}
     ari, bo = people["Ari"], people["Bo"]
-    meetups.set_rsvp(db.session, occ, ari, Answer.GOING)
-    meetups.set_rsvp(db.session, occ, bo, Answer.NO)
-    meetups.set_rsvp(db.session, occ, bo, Answer.MAYBE)
+    meetups.set_rsvp(db.session, occ, ari, Answer.GOING, MARCH)
+    meetups.set_rsvp(db.session, occ, bo, Answer.NO, MARCH)
+    meetups.set_rsvp(db.session, occ, bo, Answer.MAYBE, MARCH)
     db.session.commit()
     (view,) = board(db.session, [occ], _host(circle))
     assert [u.display_name for u in view.going] == ["Ari"]
@@ -140,7 +153,7 @@ def test_the_facilitator_rotates_and_skips_someone_who_cannot_come(circle: Circl
     assert order == ["Hana", "Ari", "Bo", "Cy", "Hana"]  # in the order they joined
     people = {user.display_name: user for _m, user in membership.members_of(db.session, circle.id)}
     ari = people["Ari"]
-    meetups.set_rsvp(db.session, occs[1], ari, Answer.NO)
+    meetups.set_rsvp(db.session, occs[1], ari, Answer.NO, MARCH)
     db.session.commit()
     order = [v.facilitator.display_name for v in board(db.session, occs, _host(circle))]
     assert order == ["Hana", "Bo", "Ari", "Cy", "Hana"]
