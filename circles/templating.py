@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, request
@@ -61,7 +61,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day_label"] = day_label
     app.jinja_env.globals["people_list"] = people_list
     app.jinja_env.globals["arc_geometry"] = arc_geometry
-    app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -92,6 +92,12 @@ def set_password(session: DbSession, passwords: Passwords, user: User, password:
     end_sessions(session, user)
 
 
+def set_reminder_choices(session: DbSession, user: User, off: list[str]) -> None:
+    """The reminder kinds the user turned off."""
+    user.reminders_off = ",".join(sorted(set(off)))
+    session.flush()
+
+
 def update_profile(
     session: DbSession,
     user: User,

@@ -125,6 +125,9 @@ def plan_all(session: DbSession, now: datetime) -> int:
     return made
 
 
-def period_ends(round_: BuddyRound, circle: Circle) -> date:
-    """The last day of the round's period."""
-    return round_.starts_on + timedelta(days=circle.buddy_period_days - 1)
+def current_until(session: DbSession, circle: Circle) -> date | None:
+    """The last day of the current buddy pairing, when buddies are on."""
+    current = latest_round(session, circle.id) if circle.buddies_on else None
+    if current is None:
+        return None
+    return current.starts_on + timedelta(days=circle.buddy_period_days - 1)

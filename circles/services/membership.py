@@ -149,6 +149,11 @@ def _host_count(session: DbSession, circle_id: int) -> int:
     )
 
 
+def can_step_down(session: DbSession, circle_id: int) -> bool:
+    """Whether a host could step down: another host remains."""
+    return _host_count(session, circle_id) > 1
+
+
 def leave(session: DbSession, member: Membership) -> None:
     """The member leaves; the last host cannot."""
     lock_circle(session, member.circle_id)

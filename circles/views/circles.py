@@ -75,9 +75,7 @@ def show(circle_id: int) -> str:
         button=ConfirmForm(formdata=None),
         signal_views=signal_views,
         my_buddies=buddies.my_buddies(db.session, access.circle, current_user),
-        buddy_round=buddies.latest_round(db.session, circle_id)
-        if access.circle.buddies_on
-        else None,
+        buddy_until=buddies.current_until(db.session, access.circle),
         pulse_results=pulse.results(db.session, circle_id, local_date(now, current_user.time_zone)),
         pulse_done=pulse.answered_this_month(
             db.session, circle_id, current_user, local_date(now, current_user.time_zone)

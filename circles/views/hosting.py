@@ -37,6 +37,11 @@ def _manage_page(access: CircleAccess, **extra: Any) -> str:
         me=access.me,
         members=members,
         buddy_groups=[group for group in pairs if len(group) > 1],
+        can_step_down=rules.can_step_down(db.session, access.circle.id),
+        invite_states={
+            invite.id: invites.state_of(invite, utcnow())
+            for invite in invites.open_invites(db.session, access.circle.id, utcnow())
+        },
         invites=invites.open_invites(db.session, access.circle.id, utcnow()),
         invite_form=extra.pop("invite_form", None) or InviteForm(formdata=None),
         button=ConfirmForm(formdata=None),

@@ -92,7 +92,7 @@ def reminders() -> Any:
     form = RemindersForm()
     if form.validate_on_submit():
         off = [kind.value for kind in LABELS if not form[kind.value].data]
-        current_user.reminders_off = ",".join(off)
+        accounts.set_reminder_choices(db.session, current_user, off)
         db.session.commit()
         flash("Saved.", "success")
     return redirect(url_for("me.index", _anchor="reminders"), 303)

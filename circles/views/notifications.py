@@ -12,6 +12,7 @@ from circles.extensions import db
 from circles.forms.circles import ConfirmForm
 from circles.models.base import utcnow
 from circles.models.notification import Notification, Status
+from circles.services import outbox
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -48,7 +49,7 @@ def open_one(notification_id: int) -> Any:
     if note is None or note.user_id != current_user.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        note.read_at = note.read_at or utcnow()
+        outbox.mark_read(db.session, current_user, note.id)
         db.session.commit()
     return redirect(note.url, 303)
 
@@ -57,10 +58,6 @@ def open_one(notification_id: int) -> Any:
 @login_required
 def read_all() -> Any:
     if ConfirmForm().validate_on_submit():
-        db.session.execute(
-            sa.update(Notification)
-            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-            .values(read_at=utcnow())
-        )
+        outbox.mark_read(db.session, current_user)
         db.session.commit()
     return redirect(url_for("notifications.index"), 303)
