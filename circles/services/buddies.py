@@ -115,6 +115,39 @@ def my_buddies(session: DbSession, circle: Circle, user: User) -> list[User]:
     )
 
 
+def buddies_by_circle(
+    session: DbSession, circles: list[Circle], user: User
+) -> dict[int, list[User]]:
+    """The user's current buddies in each circle with buddies on (three queries in all)."""
+    ids = [c.id for c in circles if c.buddies_on]
+    if not ids:
+        return {}
+    latest: dict[int, BuddyRound] = {}
+    for round_ in session.scalars(
+        sa.select(BuddyRound)
+        .where(BuddyRound.circle_id.in_(ids))
+        .order_by(BuddyRound.period_index.desc())
+    ):
+        latest.setdefault(round_.circle_id, round_)
+    wanted = {cid: buddies_of(r.group_list(), user.id) for cid, r in latest.items()}
+    members = {
+        (cid, uid)
+        for cid, uid in session.execute(
+            sa.select(Membership.circle_id, Membership.user_id).where(Membership.circle_id.in_(ids))
+        )
+    }
+    everyone = {uid for group in wanted.values() for uid in group}
+    users = (
+        {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(everyone)))}
+        if everyone
+        else {}
+    )
+    return {
+        cid: [users[uid] for uid in group if (cid, uid) in members and uid in users]
+        for cid, group in wanted.items()
+    }
+
+
 def plan_all(session: DbSession, now: datetime) -> int:
     """The worker's pass: start the new period's pairs in every circle with buddies on."""
     made = 0

@@ -37,9 +37,9 @@ def index() -> str:
         for v in vs
         if v.signal.user_id == current_user.id
     }
-    circle_buddies = {
-        card.circle.id: buddies.my_buddies(db.session, card.circle, current_user) for card in cards
-    }
+    circle_buddies = buddies.buddies_by_circle(
+        db.session, [card.circle for card in cards], current_user
+    )
     return render_template(
         "today.html",
         cards=cards,
@@ -49,7 +49,7 @@ def index() -> str:
         raised_in=mine,
         circle_buddies=circle_buddies,
         hosts_any=any(card.membership.is_host for card in cards),
-        extras=card_extras(circle_ids, now),
+        extras=card_extras(circle_ids, now, coming=coming, signals=signals),
         button=ConfirmForm(formdata=None),
         next_meetup=board(db.session, [next_meetup], current_user)[0] if next_meetup else None,
         rsvp_form=RsvpForm(formdata=None),

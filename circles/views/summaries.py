@@ -18,13 +18,23 @@ class CardExtras:
     signalled: set[int] = field(default_factory=set)
 
 
-def card_extras(circle_ids: list[int], now: datetime) -> CardExtras:
-    """A handful of queries whatever the number of circles."""
+def card_extras(
+    circle_ids: list[int],
+    now: datetime,
+    *,
+    coming: list[Occurrence] | None = None,
+    signals: dict[int, list[checkins.SignalView]] | None = None,
+) -> CardExtras:
+    """A handful of queries whatever the number of circles (none when the caller has the data)."""
     extras = CardExtras()
-    for occ in meetups.upcoming(db.session, circle_ids, now, per_circle=2):
+    if coming is None:
+        coming = meetups.upcoming(db.session, circle_ids, now, per_circle=2)
+    for occ in coming:
         if not occ.cancelled:
             extras.next_meetup.setdefault(occ.circle_id, occ)
-    for circle_id, views in checkins.active_signals(db.session, circle_ids, now).items():
+    if signals is None:
+        signals = checkins.active_signals(db.session, circle_ids, now)
+    for circle_id, views in signals.items():
         if any(v.signal.user_id != current_user.id and v.signal.kind == "checkin" for v in views):
             extras.signalled.add(circle_id)
     return extras

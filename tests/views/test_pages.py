@@ -105,3 +105,22 @@ def test_ids_too_big_for_the_database_are_404_not_500(
     ):
         method = client.post if path.endswith("/open") else client.get
         assert method(path).status_code == 404, path
+
+
+def test_today_costs_the_same_queries_for_one_circle_or_six(app, make_user, make_circle) -> None:
+    from circles.extensions import db
+    from tests.support.queries import count_queries
+
+    user = make_user()
+    make_circle(user)
+    client = app.test_client()
+    AuthActions(client).login(user.email)
+    with app.app_context():
+        engine = db.engine
+    with count_queries(engine) as one:
+        client.get("/")
+    for _ in range(5):
+        make_circle(user, members=(make_user(), make_user()))
+    with count_queries(engine) as six:
+        client.get("/")
+    assert len(six) == len(one), (len(one), len(six))
