@@ -44,23 +44,6 @@ from circles.push.outcomes import (
 )
 from circles.push.vapid import VapidKeys, b64url_decode, b64url_encode
 
-__all__ = [
-    "BACKOFF_BASE",
-    "BACKOFF_CAP",
-    "DEFAULT_ALLOWED_HOSTS",
-    "MAX_BODY_BYTES",
-    "MAX_RETRY_AFTER",
-    "Outcome",
-    "PushSender",
-    "RecordingSender",
-    "Result",
-    "Sender",
-    "SentMessage",
-    "allowed_endpoint",
-    "backoff",
-    "parse_retry_after",
-]
-
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES: Final = 4096

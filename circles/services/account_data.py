@@ -39,6 +39,51 @@ def _rows(
     ]
 
 
+# What an export holds beyond the profile and circles: (key, model, owner column, filters, fields).
+_EXPORTED: list[tuple[str, Any, str, tuple[Any, ...], tuple[str, ...]]] = [
+    (
+        "load_entries",
+        LoadEntry,
+        "user_id",
+        (),
+        ("local_date", "intensity", "minutes", "tags", "logged_at"),
+    ),
+    ("rsvps", Rsvp, "user_id", (), ("series_id", "occurrence_key", "answer", "updated_at")),
+    (
+        "prompts_written",
+        DeckPrompt,
+        "author_id",
+        (DeckPrompt.library_key.is_(None),),
+        ("circle_id", "text", "anonymous", "created_at"),
+    ),
+    ("prompt_votes", PromptVote, "user_id", (), ("prompt_id",)),
+    ("prep_notes", PrepNote, "user_id", (), ("series_id", "occurrence_key", "body", "updated_at")),
+    (
+        "checkin_signals",
+        CheckinSignal,
+        "user_id",
+        (),
+        ("circle_id", "kind", "raised_at", "expires_at", "withdrawn_at"),
+    ),
+    (
+        "checkins_recorded",
+        CheckinRecord,
+        "by_user_id",
+        (),
+        ("circle_id", "with_user_id", "recorded_at"),
+    ),
+    ("pulse_answers", PulseResponse, "user_id", (), ("circle_id", "month", "answers")),
+    (
+        "notifications",
+        Notification,
+        "user_id",
+        (),
+        ("kind", "body", "due_at", "status", "sent_at", "read_at"),
+    ),
+    ("devices", PushSubscription, "user_id", (), ("device", "created_at", "last_success_at")),
+]
+
+
 def export(session: DbSession, user: User) -> dict[str, Any]:
     """Everything the user wrote or chose, and nothing anyone else wrote."""
     circles = session.execute(
@@ -66,64 +111,10 @@ def export(session: DbSession, user: User) -> dict[str, Any]:
             {"name": name, "role": role, "joined_at": _plain(joined), "agreed_at": _plain(agreed)}
             for name, role, joined, agreed in circles
         ],
-        "load_entries": _rows(
-            session,
-            LoadEntry,
-            LoadEntry.user_id == user.id,
-            fields=("local_date", "intensity", "minutes", "tags", "logged_at"),
-        ),
-        "rsvps": _rows(
-            session,
-            Rsvp,
-            Rsvp.user_id == user.id,
-            fields=("series_id", "occurrence_key", "answer", "updated_at"),
-        ),
-        "prompts_written": _rows(
-            session,
-            DeckPrompt,
-            DeckPrompt.author_id == user.id,
-            DeckPrompt.library_key.is_(None),
-            fields=("circle_id", "text", "anonymous", "created_at"),
-        ),
-        "prompt_votes": _rows(
-            session, PromptVote, PromptVote.user_id == user.id, fields=("prompt_id",)
-        ),
-        "prep_notes": _rows(
-            session,
-            PrepNote,
-            PrepNote.user_id == user.id,
-            fields=("series_id", "occurrence_key", "body", "updated_at"),
-        ),
-        "checkin_signals": _rows(
-            session,
-            CheckinSignal,
-            CheckinSignal.user_id == user.id,
-            fields=("circle_id", "kind", "raised_at", "expires_at", "withdrawn_at"),
-        ),
-        "checkins_recorded": _rows(
-            session,
-            CheckinRecord,
-            CheckinRecord.by_user_id == user.id,
-            fields=("circle_id", "with_user_id", "recorded_at"),
-        ),
-        "pulse_answers": _rows(
-            session,
-            PulseResponse,
-            PulseResponse.user_id == user.id,
-            fields=("circle_id", "month", "answers"),
-        ),
-        "notifications": _rows(
-            session,
-            Notification,
-            Notification.user_id == user.id,
-            fields=("kind", "body", "due_at", "status", "sent_at", "read_at"),
-        ),
-        "devices": _rows(
-            session,
-            PushSubscription,
-            PushSubscription.user_id == user.id,
-            fields=("device", "created_at", "last_success_at"),
-        ),
+        **{
+            name: _rows(session, model, getattr(model, owner) == user.id, *extra, fields=fields)
+            for name, model, owner, extra, fields in _EXPORTED
+        },
     }
 
 
