@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_login import current_user
 
 from circles.charts import arc_geometry
-from circles.timezones import local, zone_names
+from circles.timezones import local
 from circles.views.notifications import unread_count
 
 # Blueprints that live under a bottom tab other than their own name.
@@ -72,6 +72,5 @@ def init_app(app: Flask) -> None:
             if request
             else "",
             "nav_endpoints": app.view_functions.keys(),
-            "zone_names": zone_names,
             "unread_notifications": unread_count,
         }

@@ -1,5 +1,5 @@
 // Circles service worker: an offline fallback page and push reminders.
-const CACHE = "circles-v3";
+const CACHE = "circles-v4";
 const OFFLINE_URL = "/offline";
 const PRECACHE = [
   OFFLINE_URL,
@@ -13,6 +13,7 @@ const PRECACHE = [
   "/static/js/timezone.js",
   "/static/js/install.js",
   "/static/js/details-links.js",
+  "/static/js/zones.js",
 ];
 
 self.addEventListener("install", (event) => {

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
 
+from circles.timezones import zone_names
+
 bp = Blueprint("pwa", __name__)
 
 
@@ -48,6 +50,16 @@ def service_worker() -> Any:
     response = current_app.response_class(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/zones.json")
+def zones() -> Any:
+    """Every IANA zone name, for the time zone suggestions (cached for a day)."""
+    response = current_app.response_class(
+        current_app.json.dumps(list(zone_names())), mimetype="application/json"
+    )
+    response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -4,6 +4,7 @@ import { enableInstallOffer } from "./install.js";
 import { enableOfflineLog, flushPending } from "./offline-log.js";
 import { enablePushPanel } from "./push.js";
 import { enableShareButtons } from "./share.js";
+import { enableZoneSuggestions } from "./zones.js";
 import { fillTimeZone } from "./timezone.js";
 
 fillTimeZone(document);
@@ -13,6 +14,7 @@ enableOfflineLog(document);
 enableInstallOffer(document);
 flushPending();
 openDetailsFromLinks(document);
+enableZoneSuggestions(document);
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {

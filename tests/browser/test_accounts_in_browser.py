@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from circles.timezones import zone_names
 from tests.browser.conftest import screenshot
 from tests.support.mailbox import Mailbox, link_in
 
@@ -18,6 +19,8 @@ def test_sign_up_on_a_phone_with_the_zone_from_the_device(phone: Any, mailbox: M
     screenshot(phone, "welcome")
     phone.get_by_role("link", name="Create an account").click()
     expect(phone.get_by_label("Time zone")).to_have_value("America/Chicago")
+    phone.get_by_label("Time zone").focus()
+    expect(phone.locator("datalist#zones option")).to_have_count(len(zone_names()))
     phone.get_by_label("Email").fill("phone@example.com")
     phone.get_by_label("Your name, as your circle will see it").fill("Pat")
     phone.get_by_label("Password").fill("quiet harbour at dawn")

@@ -124,3 +124,10 @@ def test_today_costs_the_same_queries_for_one_circle_or_six(app, make_user, make
     with count_queries(engine) as six:
         client.get("/")
     assert len(six) == len(one), (len(one), len(six))
+
+
+def test_pages_stay_light_and_zone_names_come_separately(client: FlaskClient) -> None:
+    signup = client.get("/signup")
+    assert len(signup.data) < 8_000
+    zones = client.get("/zones.json").json
+    assert "Europe/London" in zones and "Pacific/Auckland" in zones and len(zones) > 300
