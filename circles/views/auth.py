@@ -33,11 +33,13 @@ def _link(endpoint: str, **values: Any) -> str:
 
 def _send_confirmation(user: User, next_url: str | None) -> None:
     token = tokens.make(current_app.config["SECRET_KEY"], tokens.CONFIRM, user, {"n": next_url})
+    circle = _invited_to(next_url)
+    then = f" You'll go straight on to join {circle}." if circle else ""
     mail.send(
         current_app.config,
         user.email,
         "Confirm your email for Circles",
-        "Welcome to Circles.\n\nOpen this link to confirm your email and finish signing up "
+        f"Welcome to Circles.{then}\n\nOpen this link to confirm your email and finish signing up "
         f"(it works once, for 24 hours):\n\n{_link('auth.confirm', token=token)}\n\n"
         "If you didn't sign up, you can ignore this email.",
     )

@@ -108,7 +108,9 @@ def test_an_invite_link_brings_someone_in_through_sign_up(
     )
     from tests.support.mailbox import link_in
 
-    confirmed = client.get(link_in(mailbox.wait_for("newcomer@example.com"), "/confirm/"))
+    email = mailbox.wait_for("newcomer@example.com")
+    assert "join Harbour circle" in email.get_content()
+    confirmed = client.get(link_in(email, "/confirm/"))
     assert confirmed.headers["Location"] == link  # the invite is not lost
 
     refused = client.post(link, data={})
