@@ -14,7 +14,7 @@ LABELS = {
     Kind.load_checkin: "When my 1:1 load runs high",
     Kind.buddy_pairing: "When I get a new buddy",
     Kind.peer_signal: "When someone in my circle could use a check-in",
-    Kind.prompt_assigned: "When the next meetup's prompt is chosen",
+    Kind.prompt_assigned: "When a meetup's prompt is chosen",
 }
 
 

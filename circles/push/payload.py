@@ -56,7 +56,7 @@ _BODIES: Final[dict[Kind, str]] = {
     Kind.load_checkin: "Time to check in with a peer",
     Kind.buddy_pairing: "You have a new buddy in your circle",
     Kind.peer_signal: "Someone in your circle could use a check-in",
-    Kind.prompt_assigned: "A prompt is ready for your next meetup",
+    Kind.prompt_assigned: "A prompt is ready for an upcoming meetup",
 }
 
 _TTLS: Final[dict[Kind, int]] = {
