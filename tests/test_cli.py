@@ -61,8 +61,13 @@ def test_the_worker_loop_stops_cleanly_on_sigterm(app: Flask, tmp_path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    time.sleep(2.5)  # start, then a few passes
-    worker.send_signal(signal.SIGTERM)
-    output, _ = worker.communicate(timeout=15)
+    try:
+        time.sleep(2.5)  # start, then a few passes
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=15)
+    finally:
+        if worker.poll() is None:  # never leave a worker running behind a failed test
+            worker.kill()
+            worker.communicate()
     assert worker.returncode == 0, output
     assert "worker stopped" in output
