@@ -19,7 +19,7 @@ from circles.services import membership as rules
 from circles.services.load_index import local_date
 from circles.services.meetup_board import board
 from circles.views.access import circle_or_404
-from circles.views.helpers import attempt, render_form
+from circles.views.helpers import attempt, attempt_form, render_form
 from circles.views.summaries import card_extras
 
 bp = Blueprint("circles", __name__, url_prefix="/circles")
@@ -91,8 +91,8 @@ def edit(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     form = CircleForm(obj=access.circle)
     if form.validate_on_submit():
-        try:
-            rules.update_circle(
+        saved = attempt_form(
+            lambda: rules.update_circle(
                 db.session,
                 access.circle,
                 name=form.name.data or "",
@@ -100,13 +100,12 @@ def edit(circle_id: int) -> Any:
                 member_cap=form.member_cap.data or DEFAULT_CAP,
                 time_zone=form.time_zone.data or "UTC",
                 agreement=form.agreement.data or "",
-            )
-        except rules.MembershipError as refused:
-            db.session.rollback()
-            add_error(form.member_cap, str(refused))
-        else:
-            db.session.commit()
-            flash("Saved.", "success")
+            ),
+            form,
+            "member_cap",
+            "Saved.",
+        )
+        if saved:
             return redirect(url_for("circles.show", circle_id=circle_id))
     return render_form("circles/form.html", form=form, circle=access.circle)
 

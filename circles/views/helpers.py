@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, render_template, request
 
 from circles.extensions import db
+from circles.forms.fields import add_error
 from circles.services.passwords import Passwords
 
 
@@ -32,6 +33,20 @@ def render_form(template: str, **context: Any) -> tuple[str, int]:
     """Render a form page: 200 when first shown, 400 when a submission was refused."""
     status = 400 if request.method == "POST" else 200
     return render_template(template, **context), status
+
+
+def attempt_form(action: Callable[[], object], form: Any, field: str, success: str) -> bool:
+    """Like `attempt`, but a refusal is shown under a form field (the error may name its own)."""
+    try:
+        action()
+    except ValueError as refused:
+        db.session.rollback()
+        named = getattr(refused, "field", field)
+        add_error(form[named if named in form else field], str(refused))
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
 
 
 def attempt(action: Callable[[], object], success: str, category: str = "success") -> bool:

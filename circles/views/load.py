@@ -17,7 +17,7 @@ from circles.forms.load import INTENSITY_WORDS, EntryForm, LoadSettingsForm, Log
 from circles.models.base import utcnow
 from circles.models.load import LoadEntry
 from circles.services import load
-from circles.views.helpers import render_form
+from circles.views.helpers import attempt_form, render_form
 
 bp = Blueprint("load", __name__)
 
@@ -118,7 +118,8 @@ def update(entry_id: int) -> Any:
     entry = _own_entry_or_404(entry_id)
     form = EntryForm()
     if form.validate_on_submit():
-        try:
+
+        def save_details() -> None:
             load.update(
                 db.session,
                 entry,
@@ -129,13 +130,9 @@ def update(entry_id: int) -> Any:
                 tags=form.tags.data or [],
                 now=utcnow(),
             )
-        except load.LoadError as refused:
-            db.session.rollback()
-            add_error(form.day, str(refused))
-        else:
             load.plan_nudge(db.session, current_user, utcnow())
-            db.session.commit()
-            flash("Saved.", "success")
+
+        if attempt_form(save_details, form, "day", "Saved."):
             return redirect(url_for("load.overview"), 303)
     return render_form(
         "load/logged.html",

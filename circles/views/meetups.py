@@ -22,7 +22,7 @@ from circles.services.meetup_board import board
 from circles.services.recurrence import Repeat
 from circles.timezones import local
 from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
-from circles.views.helpers import attempt, render_form, safe_next
+from circles.views.helpers import attempt, attempt_form, render_form, safe_next
 from circles.views.meetup_notes import assign_form
 
 bp = Blueprint("meetups", __name__, url_prefix="/circles/<int:circle_id>/meetups")
@@ -158,20 +158,13 @@ def move(circle_id: int, series_id: int, key: str) -> Any:
     if form.validate_on_submit():
         if form.start_date.data is None or form.start_time.data is None:
             abort(400)  # InputRequired has run, so this cannot happen
-        try:
-            meetups.move(
-                db.session,
-                occurrence,
-                datetime.combine(form.start_date.data, form.start_time.data),
-                utcnow(),
-            )
-        except meetups.MeetupError as refused:
-            db.session.rollback()
-            add_error(form.start_date, str(refused))
-        else:
+        new_start = datetime.combine(form.start_date.data, form.start_time.data)
+
+        def move() -> None:
+            meetups.move(db.session, occurrence, new_start, utcnow())
             reminders.forget_occurrence(db.session, occurrence)
-            db.session.commit()
-            flash("Moved. Members see the new time.", "success")
+
+        if attempt_form(move, form, "start_date", "Moved. Members see the new time."):
             return redirect(_occurrence_url(occurrence), 303)
     return render_form("meetups/move.html", form=form, circle=access.circle, occurrence=occurrence)
 
@@ -187,14 +180,13 @@ def edit(circle_id: int, series_id: int, key: str) -> Any:
         form.process(data=plan.__dict__ | {"repeat": plan.repeat.value})
         form.start_date.data = local(occurrence.original_start, occurrence.series.time_zone).date()
     if form.validate_on_submit():
-        try:
-            meetups.edit_from(db.session, occurrence, _plan(form))
-        except meetups.MeetupError as refused:
-            db.session.rollback()
-            add_error(form.until_date, str(refused))
-        else:
-            db.session.commit()
-            flash("Saved. Earlier meetups stay as they were.", "success")
+        saved = attempt_form(
+            lambda: meetups.edit_from(db.session, occurrence, _plan(form)),
+            form,
+            "until_date",
+            "Saved. Earlier meetups stay as they were.",
+        )
+        if saved:
             return redirect(url_for("circles.show", circle_id=circle_id), 303)
     return render_form("meetups/form.html", form=form, circle=access.circle, occurrence=occurrence)
 

@@ -10,13 +10,12 @@ from flask_login import current_user, login_required
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
-from circles.forms.fields import add_error
 from circles.forms.prompts import PromptForm, RotationForm
 from circles.models.base import utcnow
 from circles.models.prompt import DeckPrompt
 from circles.services import prompts
 from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
-from circles.views.helpers import render_form
+from circles.views.helpers import attempt_form, render_form
 
 bp = Blueprint("prompts", __name__, url_prefix="/circles/<int:circle_id>/prompts")
 
@@ -47,20 +46,19 @@ def write(circle_id: int) -> Any:
     access = circle_or_404(circle_id)
     form = PromptForm()
     if form.validate_on_submit():
-        try:
-            prompts.write_prompt(
+        written = attempt_form(
+            lambda: prompts.write_prompt(
                 db.session,
                 access.circle,
                 current_user,
                 form.text.data or "",
                 anonymous=bool(form.anonymous.data),
-            )
-        except prompts.PromptError as refused:
-            db.session.rollback()
-            add_error(form.text, str(refused))
-        else:
-            db.session.commit()
-            flash("Added to the deck.", "success")
+            ),
+            form,
+            "text",
+            "Added to the deck.",
+        )
+        if written:
             return redirect(url_for("prompts.deck", circle_id=circle_id), 303)
     return _deck_page(access, form)
 
@@ -106,16 +104,15 @@ def edit(circle_id: int, prompt_id: int) -> Any:
         abort(403)
     form = PromptForm(obj=prompt)
     if form.validate_on_submit():
-        try:
-            prompts.edit_prompt(
+        saved = attempt_form(
+            lambda: prompts.edit_prompt(
                 db.session, prompt, form.text.data or "", anonymous=bool(form.anonymous.data)
-            )
-        except prompts.PromptError as refused:
-            db.session.rollback()
-            add_error(form.text, str(refused))
-        else:
-            db.session.commit()
-            flash("Saved.", "success")
+            ),
+            form,
+            "text",
+            "Saved.",
+        )
+        if saved:
             return redirect(url_for("prompts.deck", circle_id=circle_id), 303)
     return render_form("prompts/edit.html", circle=access.circle, prompt=prompt, form=form)
 
