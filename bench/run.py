@@ -29,10 +29,13 @@ from circles import create_app
 from circles.extensions import db
 from circles.models import Base, Circle, LoadEntry, PushSubscription, User
 from circles.models.base import utcnow
-from circles.push.payload import Kind
-from circles.services import load, meetups, membership, outbox
-from circles.services.meetup_board import board
-from circles.services.recurrence import Repeat
+from circles.services.circles import membership
+from circles.services.load import log as load
+from circles.services.meetups import series as meetups
+from circles.services.meetups.board import board
+from circles.services.meetups.recurrence import Repeat
+from circles.services.reminders import outbox
+from circles.services.reminders.kinds import Kind
 from circles.worker import deliver_due, make_sender
 from tests.support.push_service import LocalPushService
 from tests.support.queries import count_queries

@@ -49,7 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from circles.database import configure_engine
     from circles.push.vapid import check_pair, load_or_create
-    from circles.services.passwords import Passwords
+    from circles.services.accounts.passwords import Passwords
 
     db.init_app(app)
     with app.app_context():

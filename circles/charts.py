@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from circles.services.load_index import HEAVY_OVER, LIGHT_BELOW, WeekPoint
+from circles.services.load.index import HEAVY_OVER, LIGHT_BELOW, WeekPoint
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def create_user(email: str, display_name: str, password: str, time_zone: str) ->
 
     from circles.database import write_intent
     from circles.extensions import db
-    from circles.services import accounts
+    from circles.services.accounts import operations as accounts
 
     with write_intent():
         result = accounts.sign_up(
@@ -45,7 +45,7 @@ def seed_library() -> None:
     """Load the built-in prompt library into the database (safe to run again)."""
     from circles.database import write_intent
     from circles.extensions import db
-    from circles.services.prompts import sync_library
+    from circles.services.prompts.deck import sync_library
 
     with write_intent():
         added = sync_library(db.session)

@@ -8,9 +8,13 @@ from datetime import date, datetime, time, timedelta
 from circles.models.base import DbSession
 from circles.models.load import LoadEntry
 from circles.models.user import User
-from circles.services import accounts, checkins, meetups, membership, prompts
-from circles.services.passwords import Passwords
-from circles.services.recurrence import Repeat
+from circles.services.accounts import operations as accounts
+from circles.services.accounts.passwords import Passwords
+from circles.services.checkins import signals as checkins
+from circles.services.circles import membership
+from circles.services.meetups import series as meetups
+from circles.services.meetups.recurrence import Repeat
+from circles.services.prompts import deck as prompts
 
 PASSWORD = "quiet harbour at dawn"  # noqa: S105 - the documented demo login
 PEOPLE = [

@@ -15,7 +15,10 @@ from circles.database import write_intent
 from circles.extensions import db
 from circles.models.base import utcnow
 from circles.push.sender import DEFAULT_ALLOWED_HOSTS, PushSender, Sender, allowed_endpoint
-from circles.services import buddies, delivery, prompts, reminders
+from circles.services.buddies import pairing as buddies
+from circles.services.prompts import deck as prompts
+from circles.services.reminders import delivery
+from circles.services.reminders import planning as reminders
 
 log = logging.getLogger(__name__)
 

@@ -170,7 +170,7 @@ def auth(client: FlaskClient) -> AuthActions:
 def make_circle(app: Flask) -> Callable[..., Any]:
     """Create circles hosted by the given user, with members added straight in."""
     from circles.models import Circle
-    from circles.services import membership
+    from circles.services.circles import membership
 
     def factory(host: User, *, members: tuple[User, ...] = (), **fields: Any) -> Circle:
         values: dict[str, Any] = {

@@ -6,7 +6,7 @@ from typing import Any
 
 from wtforms import Field, ValidationError
 
-from circles.services.passwords import weakness
+from circles.services.accounts.passwords import weakness
 from circles.timezones import is_zone
 
 

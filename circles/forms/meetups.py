@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from circles.forms.fields import add_error
 from circles.models.meetup import Answer
-from circles.services.recurrence import Repeat
+from circles.services.meetups.recurrence import Repeat
 
 REPEAT_CHOICES = [
     SelectChoice(Repeat.BIWEEKLY.value, "Every 2 weeks"),

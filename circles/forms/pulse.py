@@ -7,7 +7,7 @@ from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired
 
-from circles.services.pulse_scoring import ITEMS, SCALE
+from circles.services.pulse.scoring import ITEMS, SCALE
 
 
 class PulseForm(FlaskForm):  # type: ignore[misc]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from circles.push.payload import Kind
+from circles.services.reminders.kinds import Kind
 
 LABELS = {
     Kind.meetup_soon: "A day before a meetup",

@@ -4,7 +4,7 @@ Pure of Flask request state and of the database: the delivery worker gives it a
 subscription, a payload and the headers, and acts on the :class:`Result`.
 """
 
-from circles.push.payload import Kind, build, topic_for, ttl_for, urgency_for
+from circles.push.payload import build, topic_for, ttl_for, urgency_for
 from circles.push.sender import (
     DEFAULT_ALLOWED_HOSTS,
     Outcome,
@@ -19,7 +19,6 @@ from circles.push.vapid import VapidKeys, application_server_key, check_pair, lo
 
 __all__ = [
     "DEFAULT_ALLOWED_HOSTS",
-    "Kind",
     "Outcome",
     "PushSender",
     "RecordingSender",

@@ -13,16 +13,16 @@ import base64
 import hashlib
 import json
 import re
-from enum import StrEnum
 from typing import Final
 from urllib.parse import urlsplit
+
+from circles.services.reminders.kinds import Kind, words
 
 MAX_PAYLOAD_BYTES: Final = 1024
 """Our payloads stay far below this (push services take 4096 bytes encrypted)."""
 
 MAX_URL_LENGTH: Final = 512
 MAX_TAG_LENGTH: Final = 64
-MAX_TOPIC_LENGTH: Final = 32
 
 HOUR: Final = 60 * 60
 DAY: Final = 24 * HOUR
@@ -32,32 +32,6 @@ DAY: Final = 24 * HOUR
 _URL = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*")
 _TAG = re.compile(r"[A-Za-z0-9._:-]+")
 
-
-class Kind(StrEnum):
-    """What a push message is about."""
-
-    meetup_soon = "meetup_soon"
-    """A meetup in about 24 hours."""
-    meetup_hour = "meetup_hour"
-    """A meetup in about an hour."""
-    rsvp_nudge = "rsvp_nudge"
-    load_checkin = "load_checkin"
-    buddy_pairing = "buddy_pairing"
-    peer_signal = "peer_signal"
-    prompt_assigned = "prompt_assigned"
-
-
-TITLE: Final = "Circles"
-
-_BODIES: Final[dict[Kind, str]] = {
-    Kind.meetup_soon: "Your circle meets tomorrow",
-    Kind.meetup_hour: "Your circle meets in an hour",
-    Kind.rsvp_nudge: "Can you make your circle's next meetup?",
-    Kind.load_checkin: "Time to check in with a peer",
-    Kind.buddy_pairing: "You have a new buddy in your circle",
-    Kind.peer_signal: "Someone in your circle could use a check-in",
-    Kind.prompt_assigned: "A prompt is ready for an upcoming meetup",
-}
 
 _TTLS: Final[dict[Kind, int]] = {
     Kind.meetup_soon: 6 * HOUR,
@@ -73,11 +47,6 @@ _URGENCIES: Final[dict[Kind, str]] = {
     Kind.meetup_hour: "high",
     Kind.prompt_assigned: "low",
 }
-
-
-def words(kind: Kind) -> tuple[str, str]:
-    """The (title, body) shown for ``kind``."""
-    return TITLE, _BODIES[Kind(kind)]
 
 
 def check_url(url: str) -> str:
@@ -128,13 +97,10 @@ def topic_for(kind: Kind, dedupe_key: str) -> str:
 
 __all__ = [
     "MAX_PAYLOAD_BYTES",
-    "TITLE",
-    "Kind",
     "build",
     "check_tag",
     "check_url",
     "topic_for",
     "ttl_for",
     "urgency_for",
-    "words",
 ]

@@ -11,9 +11,9 @@ from flask_login import current_user
 from circles.extensions import db
 from circles.models.circle import Circle, Membership
 from circles.models.meetup import MeetupSeries
-from circles.services import meetups
-from circles.services.meetups import Occurrence
-from circles.services.membership import membership
+from circles.services.circles.membership import membership
+from circles.services.meetups import series as meetups
+from circles.services.meetups.series import Occurrence
 
 
 @dataclass(frozen=True)

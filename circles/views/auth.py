@@ -14,7 +14,9 @@ from circles.forms.auth import ForgotPasswordForm, LoginForm, ResetPasswordForm,
 from circles.forms.fields import add_error
 from circles.models.base import utcnow
 from circles.models.user import User
-from circles.services import accounts, invites, tokens
+from circles.services.accounts import operations as accounts
+from circles.services.accounts import tokens
+from circles.services.circles import invites
 from circles.sessions import end_session, start_session
 from circles.views.helpers import passwords, render_form, safe_next
 

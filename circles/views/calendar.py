@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
-from circles.services import calendar_feed
+from circles.services.meetups import calendar as calendar_feed
 
 bp = Blueprint("calendar", __name__)
 

@@ -12,7 +12,7 @@ from circles.forms.checkins import CheckedInForm, SignalForm
 from circles.forms.circles import ConfirmForm
 from circles.models.base import utcnow
 from circles.models.checkin import CheckinSignal, SignalKind
-from circles.services import checkins
+from circles.services.checkins import signals as checkins
 from circles.views.access import circle_or_404, in_circle_or_404
 from circles.views.helpers import attempt, safe_next
 

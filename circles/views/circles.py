@@ -14,10 +14,13 @@ from circles.forms.fields import add_error
 from circles.forms.meetups import RsvpForm
 from circles.models.base import utcnow
 from circles.models.circle import DEFAULT_CAP
-from circles.services import buddies, checkins, meetups, pulse
-from circles.services import membership as rules
-from circles.services.load_index import local_date
-from circles.services.meetup_board import board
+from circles.services.buddies import pairing as buddies
+from circles.services.checkins import signals as checkins
+from circles.services.circles import membership as rules
+from circles.services.load.index import local_date
+from circles.services.meetups import series as meetups
+from circles.services.meetups.board import board
+from circles.services.pulse import results as pulse
 from circles.views.access import circle_or_404
 from circles.views.helpers import attempt, attempt_form, render_form
 from circles.views.summaries import card_extras

@@ -10,7 +10,7 @@ from flask import current_app, flash, render_template, request
 
 from circles.extensions import db
 from circles.forms.fields import add_error
-from circles.services.passwords import Passwords
+from circles.services.accounts.passwords import Passwords
 
 
 def passwords() -> Passwords:

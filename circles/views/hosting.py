@@ -13,8 +13,9 @@ from circles.forms.circles import ConfirmForm, InviteForm
 from circles.forms.pulse import BuddiesForm
 from circles.models.base import utcnow
 from circles.models.circle import Invite, Membership
-from circles.services import buddies, invites
-from circles.services import membership as rules
+from circles.services.buddies import pairing as buddies
+from circles.services.circles import invites
+from circles.services.circles import membership as rules
 from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
 from circles.views.helpers import attempt
 

@@ -13,8 +13,8 @@ from circles.forms.circles import JoinForm
 from circles.forms.fields import add_error
 from circles.models.base import utcnow
 from circles.models.circle import Invite
-from circles.services import invites
-from circles.services.membership import MembershipError, membership
+from circles.services.circles import invites
+from circles.services.circles.membership import MembershipError, membership
 
 bp = Blueprint("join", __name__, url_prefix="/join")
 

@@ -16,7 +16,7 @@ from circles.forms.fields import add_error
 from circles.forms.load import INTENSITY_WORDS, EntryForm, LoadSettingsForm, LogForm
 from circles.models.base import utcnow
 from circles.models.load import LoadEntry
-from circles.services import load
+from circles.services.load import log as load
 from circles.views.helpers import attempt_form, render_form
 
 bp = Blueprint("load", __name__)

@@ -12,8 +12,12 @@ from circles.extensions import db
 from circles.forms.circles import ConfirmForm
 from circles.forms.meetups import RsvpForm
 from circles.models.base import utcnow
-from circles.services import buddies, checkins, load, meetups, membership
-from circles.services.meetup_board import board
+from circles.services.buddies import pairing as buddies
+from circles.services.checkins import signals as checkins
+from circles.services.circles import membership
+from circles.services.load import log as load
+from circles.services.meetups import series as meetups
+from circles.services.meetups.board import board
 from circles.views.summaries import card_extras
 
 bp = Blueprint("main", __name__)

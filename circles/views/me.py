@@ -14,7 +14,10 @@ from circles.forms.circles import ConfirmForm
 from circles.forms.fields import add_error
 from circles.forms.profile import ProfileForm
 from circles.forms.reminders import LABELS, RemindersForm
-from circles.services import account_data, accounts, calendar_feed, devices
+from circles.services.accounts import data as account_data
+from circles.services.accounts import operations as accounts
+from circles.services.meetups import calendar as calendar_feed
+from circles.services.reminders import subscriptions as devices
 from circles.sessions import end_session, start_session
 from circles.views.helpers import passwords, render_form
 

@@ -11,7 +11,8 @@ from circles.extensions import db
 from circles.forms.prompts import AssignPromptForm, PrepNoteForm
 from circles.models.base import utcnow
 from circles.models.prompt import DeckPrompt
-from circles.services import prep_notes, prompts
+from circles.services.meetups import prep_notes
+from circles.services.prompts import deck as prompts
 from circles.views.access import occurrence_or_404
 
 bp = Blueprint("meetup_notes", __name__, url_prefix="/circles/<int:circle_id>/meetups")

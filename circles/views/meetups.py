@@ -17,9 +17,14 @@ from circles.forms.prompts import PrepNoteForm
 from circles.models.base import utcnow
 from circles.models.checkin import SignalKind
 from circles.models.meetup import Answer, MeetupSeries
-from circles.services import calendar_feed, checkins, meetups, prep_notes, prompts, reminders
-from circles.services.meetup_board import board
-from circles.services.recurrence import Repeat
+from circles.services.checkins import signals as checkins
+from circles.services.meetups import calendar as calendar_feed
+from circles.services.meetups import prep_notes
+from circles.services.meetups import series as meetups
+from circles.services.meetups.board import board
+from circles.services.meetups.recurrence import Repeat
+from circles.services.prompts import deck as prompts
+from circles.services.reminders import planning as reminders
 from circles.timezones import local
 from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
 from circles.views.helpers import attempt, attempt_form, render_form, safe_next

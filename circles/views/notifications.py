@@ -12,7 +12,7 @@ from circles.extensions import db
 from circles.forms.circles import ConfirmForm
 from circles.models.base import utcnow
 from circles.models.notification import Notification, Status
-from circles.services import outbox
+from circles.services.reminders import outbox
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -13,7 +13,7 @@ from circles.forms.circles import ConfirmForm
 from circles.forms.prompts import PromptForm, RotationForm
 from circles.models.base import utcnow
 from circles.models.prompt import DeckPrompt
-from circles.services import prompts
+from circles.services.prompts import deck as prompts
 from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
 from circles.views.helpers import attempt_form, render_form
 

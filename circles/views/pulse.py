@@ -11,8 +11,9 @@ from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.pulse import BuddiesForm, PulseForm
 from circles.models.base import utcnow
-from circles.services import buddies, pulse
-from circles.services.load_index import local_date
+from circles.services.buddies import pairing as buddies
+from circles.services.load.index import local_date
+from circles.services.pulse import results as pulse
 from circles.views.access import circle_or_404
 from circles.views.helpers import attempt, render_form
 

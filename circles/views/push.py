@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.push.vapid import application_server_key
-from circles.services import devices
+from circles.services.reminders import subscriptions as devices
 
 bp = Blueprint("push", __name__, url_prefix="/push")
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from flask_login import current_user
 
 from circles.extensions import db
-from circles.services import checkins, meetups
-from circles.services.meetups import Occurrence
+from circles.services.checkins import signals as checkins
+from circles.services.meetups import series as meetups
+from circles.services.meetups.series import Occurrence
 
 
 @dataclass

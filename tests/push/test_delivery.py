@@ -13,9 +13,10 @@ from flask import Flask
 from circles.extensions import db
 from circles.models import Notification, PushSubscription, Status, User
 from circles.models.base import utcnow
-from circles.push.payload import Kind
-from circles.services import delivery, meetups, outbox
-from circles.services.recurrence import Repeat
+from circles.services.meetups import series as meetups
+from circles.services.meetups.recurrence import Repeat
+from circles.services.reminders import delivery, outbox
+from circles.services.reminders.kinds import Kind
 from circles.worker import deliver_due, plan
 from tests.push.conftest import SUBJECT
 from tests.support.push_service import LocalPushService
@@ -169,7 +170,7 @@ def test_vapid_problems_keep_the_subscription_and_log_loudly(
     add_device(user)
     push_service.respond_with(status)
     _queue(push_app, user, "config")
-    with caplog.at_level(logging.ERROR, logger="circles.services.delivery"):
+    with caplog.at_level(logging.ERROR, logger="circles.services.reminders.delivery"):
         _deliver(push_app, sender)
     assert _devices(push_app) == 1
     assert _status(push_app, "config").status == Status.FAILED.value

@@ -10,13 +10,12 @@ import pytest
 
 from circles.push.payload import (
     MAX_PAYLOAD_BYTES,
-    Kind,
     build,
     topic_for,
     ttl_for,
     urgency_for,
-    words,
 )
+from circles.services.reminders.kinds import Kind, words
 
 LONGEST_URL = "/" + "a" * 511
 LONGEST_TAG = "t" * 64

@@ -12,8 +12,9 @@ from flask import Flask
 from circles.extensions import db
 from circles.models import Circle, Notification, Status, User
 from circles.models.base import utcnow
-from circles.services import meetups, membership
-from circles.services.recurrence import Repeat
+from circles.services.circles import membership
+from circles.services.meetups import series as meetups
+from circles.services.meetups.recurrence import Repeat
 from circles.worker import deliver_due, make_sender, plan
 from tests.conftest import AuthActions
 from tests.support.push_service import LocalPushService
@@ -103,8 +104,8 @@ def test_someone_who_left_the_circle_gets_no_more_of_its_reminders(
 def test_quiet_hours_set_after_queueing_still_hold_the_reminder_back(
     push_app: Flask, push_service: LocalPushService, sender, add_device, make_user
 ) -> None:
-    from circles.push.payload import Kind
-    from circles.services import outbox
+    from circles.services.reminders import outbox
+    from circles.services.reminders.kinds import Kind
 
     user = make_user(time_zone="UTC")
     add_device(user)
@@ -132,8 +133,8 @@ def test_quiet_hours_set_after_queueing_still_hold_the_reminder_back(
 def test_a_hanging_push_service_does_not_block_the_web_app(
     make_app, mailbox, push_service: LocalPushService, make_user
 ) -> None:
-    from circles.push.payload import Kind
-    from circles.services import outbox
+    from circles.services.reminders import outbox
+    from circles.services.reminders.kinds import Kind
     from tests.push.conftest import SUBJECT
 
     app = make_app(

@@ -18,7 +18,7 @@ from requests.adapters import HTTPAdapter
 from webpush.vapid import VAPID
 
 from circles.push import vapid
-from circles.push.payload import Kind, build, topic_for, ttl_for, urgency_for
+from circles.push.payload import build, topic_for, ttl_for, urgency_for
 from circles.push.sender import (
     BACKOFF_BASE,
     BACKOFF_CAP,
@@ -32,6 +32,7 @@ from circles.push.sender import (
     backoff,
     parse_retry_after,
 )
+from circles.services.reminders.kinds import Kind
 from tests.support.push_service import LocalPushService
 
 SUBJECT = "mailto:ops@circles.test"

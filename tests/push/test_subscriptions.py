@@ -130,8 +130,12 @@ def test_subscribing_needs_the_csrf_token(make_app, mailbox, push_service, make_
 def test_a_canary_typed_into_every_field_never_reaches_a_push(
     push_app: Flask, push_service: LocalPushService, sender, add_device, make_user, make_circle
 ) -> None:
-    from circles.services import checkins, load, meetups, prep_notes, prompts
-    from circles.services.recurrence import Repeat
+    from circles.services.checkins import signals as checkins
+    from circles.services.load import log as load
+    from circles.services.meetups import prep_notes
+    from circles.services.meetups import series as meetups
+    from circles.services.meetups.recurrence import Repeat
+    from circles.services.prompts import deck as prompts
 
     host = make_user(display_name=f"Host {CANARY}", email=f"{CANARY.lower()}@example.com")
     peer = make_user(display_name=f"Peer {CANARY}")

@@ -9,8 +9,9 @@ import pytest
 
 from circles.extensions import db
 from circles.models import Circle, Notification, User
-from circles.services import buddies, pulse
-from circles.services.membership import add_member, leave, membership
+from circles.services.buddies import pairing as buddies
+from circles.services.circles.membership import add_member, leave, membership
+from circles.services.pulse import results as pulse
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

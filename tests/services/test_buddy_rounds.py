@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from circles.services.buddy_rounds import (
+from circles.services.buddies.rounds import (
     MAX_MEMBERS,
     _extra_position,
     buddies_of,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from circles.services.facilitation import rotate
+from circles.services.meetups.facilitation import rotate
 
 
 def test_everyone_takes_a_turn_in_order() -> None:

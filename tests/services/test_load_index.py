@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from circles.services.load_index import (
+from circles.services.load.index import (
     DEFAULT_TYPICAL_WEEK,
     Baseline,
     BaselineSource,

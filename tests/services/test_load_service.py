@@ -8,7 +8,7 @@ import pytest
 
 from circles.extensions import db
 from circles.models import LoadEntry, Notification, User
-from circles.services import load
+from circles.services.load import log as load
 from tests.support.queries import count_queries
 
 

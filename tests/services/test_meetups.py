@@ -8,9 +8,10 @@ import pytest
 
 from circles.extensions import db
 from circles.models import Answer, Circle, User
-from circles.services import meetups, membership
-from circles.services.meetup_board import board
-from circles.services.recurrence import Repeat
+from circles.services.circles import membership
+from circles.services.meetups import series as meetups
+from circles.services.meetups.board import board
+from circles.services.meetups.recurrence import Repeat
 
 
 @pytest.fixture

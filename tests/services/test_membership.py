@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from circles.extensions import db
 from circles.models import Circle, Membership, User
 from circles.models.base import utcnow
-from circles.services import invites, membership
-from circles.services.invites import InviteState, JoinRefused
+from circles.services.circles import invites, membership
+from circles.services.circles.invites import InviteState, JoinRefused
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import pytest
 
 from circles.extensions import db
 from circles.models import Circle, LibraryPrompt, PromptAssignment, User
-from circles.services import meetups, prompts
-from circles.services.recurrence import Repeat
+from circles.services.meetups import series as meetups
+from circles.services.meetups.recurrence import Repeat
+from circles.services.prompts import deck as prompts
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def circle(make_user, make_circle, ctx) -> Circle:
 
 
 def _people(circle: Circle) -> list[User]:
-    from circles.services.membership import members_of
+    from circles.services.circles.membership import members_of
 
     return [user for _m, user in members_of(db.session, circle.id)]
 

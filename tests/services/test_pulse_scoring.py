@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from circles.services.pulse_scoring import (
+from circles.services.pulse.scoring import (
     ITEMS,
     MIN_RESPONSES,
     REVERSED,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from circles.services.quiet_hours import defer_out_of_quiet_hours, in_quiet_hours
+from circles.services.reminders.quiet_hours import defer_out_of_quiet_hours, in_quiet_hours
 
 NIGHT = (time(21, 0), time(8, 0))
 LONDON = "Europe/London"

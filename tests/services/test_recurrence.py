@@ -12,7 +12,7 @@ import pytest
 import recurring_ical_events
 from dateutil.rrule import rrulestr
 
-from circles.services.recurrence import (
+from circles.services.meetups.recurrence import (
     Repeat,
     describe,
     nth_weekday,

@@ -16,8 +16,11 @@ from werkzeug.routing import Rule
 from circles.extensions import db
 from circles.models import Invite, Membership
 from circles.models.base import utcnow
-from circles.services import checkins, invites, meetups, prompts
-from circles.services.recurrence import Repeat
+from circles.services.checkins import signals as checkins
+from circles.services.circles import invites
+from circles.services.meetups import series as meetups
+from circles.services.meetups.recurrence import Repeat
+from circles.services.prompts import deck as prompts
 from tests.conftest import AuthActions
 
 SCOPE_ARGUMENTS = {"circle_id"}

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from circles.extensions import db
 from circles.models import MeetupSeries
 from circles.models.base import utcnow
-from circles.services import meetups
+from circles.services.meetups import series as meetups
 from tests.conftest import AuthActions
 from tests.support.pages import text
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from circles.extensions import db
 from circles.models import DeckPrompt
-from circles.services import prompts
+from circles.services.prompts import deck as prompts
 from tests.conftest import AuthActions
 from tests.support.pages import text
 

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from circles.models.base import DbSession
 from circles.models.meetup import MeetupSeries, Rsvp
 from circles.models.notification import Notification
-from circles.push.payload import Kind
-from circles.services import meetups
-from circles.services.membership import membership
+from circles.services.circles.membership import membership
+from circles.services.meetups import series as meetups
+from circles.services.reminders.kinds import Kind
 
 MEETUP_KINDS = frozenset({Kind.meetup_soon.value, Kind.meetup_hour.value, Kind.rsvp_nudge.value})
 _CIRCLE_URL = re.compile(r"^/circles/(\d+)(?:/|$)")

@@ -11,11 +11,12 @@ from circles.models.load import LoadEntry
 from circles.models.meetup import MeetupSeries
 from circles.models.notification import Notification, Status
 from circles.models.user import User
-from circles.push.payload import Kind
-from circles.services import load, outbox
-from circles.services.meetup_board import answers_for_series, members_by_circle
-from circles.services.meetups import Occurrence, occurrences_between
-from circles.services.relevance import meetup_dedupe_key
+from circles.services.load import log as load
+from circles.services.meetups.board import answers_for_series, members_by_circle
+from circles.services.meetups.series import Occurrence, occurrences_between
+from circles.services.reminders import outbox
+from circles.services.reminders.kinds import Kind
+from circles.services.reminders.relevance import meetup_dedupe_key
 
 MEETUP_LEADS = ((Kind.meetup_soon, timedelta(hours=24)), (Kind.meetup_hour, timedelta(hours=1)))
 RSVP_LEAD = timedelta(hours=48)

@@ -10,8 +10,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from circles.models.base import DbSession, utcnow
 from circles.models.notification import Notification, Status
 from circles.models.user import User
-from circles.push.payload import Kind, check_tag, check_url, words
-from circles.services.quiet_hours import defer_out_of_quiet_hours
+from circles.push.payload import check_tag, check_url
+from circles.services.reminders.kinds import Kind, words
+from circles.services.reminders.quiet_hours import defer_out_of_quiet_hours
 
 
 def deliver_at(user: User, due: datetime) -> datetime:

@@ -17,7 +17,7 @@ from circles.models.notification import Notification
 from circles.models.prompt import DeckPrompt, PrepNote, PromptVote
 from circles.models.push import PushSubscription
 from circles.models.user import User
-from circles.services.membership import free_seat, lock_circle
+from circles.services.circles.membership import free_seat, lock_circle
 
 
 class AccountError(ValueError):

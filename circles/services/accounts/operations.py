@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from circles.models.base import DbSession, utcnow
 from circles.models.user import User
-from circles.services.passwords import Passwords
+from circles.services.accounts.passwords import Passwords
 
 
 def normalize_email(email: str) -> str:

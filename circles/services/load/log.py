@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from circles.models.base import DbSession
 from circles.models.load import TAGS, LoadEntry
 from circles.models.user import User
-from circles.push.payload import Kind
-from circles.services import load_index, outbox
-from circles.services.load_index import LoadSnapshot, WeekPoint
+from circles.services.load import index as load_index
+from circles.services.load.index import LoadSnapshot, WeekPoint
+from circles.services.reminders import outbox
+from circles.services.reminders.kinds import Kind
 
 # Enough history for the 26-week arc plus the 8 weeks before its oldest point.
 HISTORY_DAYS = 7 * (load_index.ARC_WEEKS + load_index.BASELINE_WEEKS)

@@ -16,7 +16,7 @@ from circles.models.base import DbSession
 from circles.models.circle import Circle, Membership
 from circles.models.meetup import MeetupSeries, OccurrenceChange
 from circles.models.user import User
-from circles.services.meetups import Occurrence
+from circles.services.meetups.series import Occurrence
 
 PRODID = "-//Circles//Meetups//EN"
 TOKEN_CHARS = 32  # base64url characters of the HMAC: 192 bits

@@ -19,10 +19,10 @@ from circles.models.prompt import (
     PromptVote,
 )
 from circles.models.user import User
-from circles.push.payload import Kind
-from circles.services import outbox
 from circles.services.idempotent import add_once
-from circles.services.meetups import Occurrence, upcoming
+from circles.services.meetups.series import Occurrence, upcoming
+from circles.services.reminders import outbox
+from circles.services.reminders.kinds import Kind
 
 CATEGORIES = {
     "checking-in": "Checking in",

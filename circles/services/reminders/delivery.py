@@ -13,10 +13,11 @@ from circles.models.base import DbSession
 from circles.models.notification import Notification, Status
 from circles.models.push import PushSubscription
 from circles.models.user import User
-from circles.push.payload import Kind, build, topic_for, ttl_for, urgency_for
+from circles.push.payload import build, topic_for, ttl_for, urgency_for
 from circles.push.sender import Outcome, Result, Sender
-from circles.services import relevance
-from circles.services.outbox import deliver_at
+from circles.services.reminders import relevance
+from circles.services.reminders.kinds import Kind
+from circles.services.reminders.outbox import deliver_at
 
 log = logging.getLogger(__name__)
 

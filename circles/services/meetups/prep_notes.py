@@ -8,7 +8,7 @@ from circles.models.base import DbSession, utcnow
 from circles.models.prompt import NOTE_MAX, PrepNote
 from circles.models.user import User
 from circles.services.idempotent import add_once
-from circles.services.meetups import Occurrence
+from circles.services.meetups.series import Occurrence
 
 
 def my_note(session: DbSession, occurrence: Occurrence, author: User) -> PrepNote | None:

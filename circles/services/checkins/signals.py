@@ -14,9 +14,9 @@ from circles.models.base import DbSession
 from circles.models.checkin import CheckinRecord, CheckinSignal, SignalAnswer, SignalKind
 from circles.models.circle import Membership
 from circles.models.user import User
-from circles.push.payload import Kind
-from circles.services import outbox
 from circles.services.idempotent import add_once
+from circles.services.reminders import outbox
+from circles.services.reminders.kinds import Kind
 
 SIGNAL_LIFETIME = timedelta(days=3)
 # Asking for time at the next meetup lasts until a fortnightly meetup has come round.

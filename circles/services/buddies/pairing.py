@@ -10,10 +10,10 @@ from circles.models.base import DbSession
 from circles.models.buddy import BuddyRound
 from circles.models.circle import Circle, Membership
 from circles.models.user import User
-from circles.push.payload import Kind
-from circles.services import outbox
-from circles.services.buddy_rounds import buddies_of, groups_for_round, period_index
-from circles.services.load_index import local_date
+from circles.services.buddies.rounds import buddies_of, groups_for_round, period_index
+from circles.services.load.index import local_date
+from circles.services.reminders import outbox
+from circles.services.reminders.kinds import Kind
 
 
 def _roster(session: DbSession, circle_id: int) -> list[int]:

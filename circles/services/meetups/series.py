@@ -16,8 +16,8 @@ from circles.models.circle import Circle
 from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
 from circles.models.prompt import PrepNote, PromptAssignment
 from circles.models.user import User
-from circles.services import recurrence
-from circles.services.recurrence import Repeat
+from circles.services.meetups import recurrence
+from circles.services.meetups.recurrence import Repeat
 
 # Moves reach at most this far, so expanding this much around a window finds moved occurrences.
 MOVE_REACH = timedelta(days=31)

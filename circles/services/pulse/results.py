@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from circles.models.base import DbSession
 from circles.models.buddy import PulseResponse
 from circles.models.user import User
-from circles.services.pulse_scoring import MonthResult, month_of, trend, validate
+from circles.services.pulse.scoring import MonthResult, month_of, trend, validate
 
 
 class PulseError(ValueError):

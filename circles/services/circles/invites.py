@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from circles.models.base import DbSession
 from circles.models.circle import Circle, Invite, Membership
 from circles.models.user import User
-from circles.services.membership import MembershipError, add_member, lock_circle, membership
+from circles.services.circles.membership import MembershipError, add_member, lock_circle, membership
 
 DEFAULT_VALID_FOR = timedelta(days=7)
 TOKEN_BYTES = 24  # 192 bits

@@ -13,9 +13,9 @@ from circles.models.base import DbSession
 from circles.models.circle import Membership
 from circles.models.meetup import Answer, MeetupSeries, Rsvp
 from circles.models.user import User
-from circles.services.facilitation import rotate
-from circles.services.meetups import Occurrence, occurrences_between
-from circles.services.recurrence import to_utc
+from circles.services.meetups.facilitation import rotate
+from circles.services.meetups.recurrence import to_utc
+from circles.services.meetups.series import Occurrence, occurrences_between
 
 ROTATION_LIMIT = 520  # ten years of weekly meetups
 

@@ -1,0 +1,42 @@
+"""The reminder vocabulary: what a reminder is about, and the fixed, generic words it shows.
+
+Pure: no session. The push transport, the outbox and the in-app list all read these words,
+which never carry a circle's or a person's name, a prompt or anything a user wrote.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+
+class Kind(StrEnum):
+    """What a reminder is about."""
+
+    meetup_soon = "meetup_soon"
+    """A meetup in about 24 hours."""
+    meetup_hour = "meetup_hour"
+    """A meetup in about an hour."""
+    rsvp_nudge = "rsvp_nudge"
+    load_checkin = "load_checkin"
+    buddy_pairing = "buddy_pairing"
+    peer_signal = "peer_signal"
+    prompt_assigned = "prompt_assigned"
+
+
+TITLE: Final = "Circles"
+
+_BODIES: Final[dict[Kind, str]] = {
+    Kind.meetup_soon: "Your circle meets tomorrow",
+    Kind.meetup_hour: "Your circle meets in an hour",
+    Kind.rsvp_nudge: "Can you make your circle's next meetup?",
+    Kind.load_checkin: "Time to check in with a peer",
+    Kind.buddy_pairing: "You have a new buddy in your circle",
+    Kind.peer_signal: "Someone in your circle could use a check-in",
+    Kind.prompt_assigned: "A prompt is ready for an upcoming meetup",
+}
+
+
+def words(kind: Kind) -> tuple[str, str]:
+    """The (title, body) shown for ``kind``."""
+    return TITLE, _BODIES[Kind(kind)]
