@@ -30,7 +30,9 @@ from circles.extensions import db
 from circles.models import Base, Circle, LoadEntry, PushSubscription, User
 from circles.models.base import utcnow
 from circles.services.circles import membership
+from circles.services.circles import operations as circle_actions
 from circles.services.load import log as load
+from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.meetups.recurrence import Repeat
@@ -99,13 +101,13 @@ def bench_dashboard() -> str:
 
 
 def circle_with_meetups(host: User, n: int) -> Circle:
-    circle = membership.create_circle(
+    circle = circle_actions.create_circle(
         db.session, host, name=f"c{n}", purpose="", time_zone="Europe/London", agreement="a"
     )
     for k in range(5):
         membership.add_member(db.session, circle.id, user(f"m{n}x{k}"), NOW)
     for repeat in (Repeat.WEEKLY, Repeat.BIWEEKLY):
-        meetups.schedule(
+        meetup_actions.schedule_series(
             db.session,
             circle,
             host,

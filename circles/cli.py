@@ -79,6 +79,7 @@ def worker_command(interval: float | None) -> None:
 
     stop = threading.Event()
     stop_on_signals(stop)
+    click.echo("worker ready: SIGTERM or Ctrl-C stops it after the pass in flight", err=True)
     run(current_app._get_current_object(), stop, interval)  # type: ignore[attr-defined]
 
 

@@ -8,13 +8,17 @@ from datetime import date, datetime, time, timedelta
 from circles.models.base import DbSession
 from circles.models.load import LoadEntry
 from circles.models.user import User
+from circles.services.accounts import lookup
 from circles.services.accounts import operations as accounts
 from circles.services.accounts.passwords import Passwords
-from circles.services.checkins import signals as checkins
+from circles.services.checkins import operations as checkins
 from circles.services.circles import membership
+from circles.services.circles import operations as circle_actions
+from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
+from circles.services.prompts import operations as prompt_actions
 
 PASSWORD = "quiet harbour at dawn"  # noqa: S105 - the documented demo login
 PEOPLE = [
@@ -41,11 +45,11 @@ def _person(session: DbSession, passwords: Passwords, email: str, name: str) -> 
 
 def seed(session: DbSession, passwords: Passwords, now: datetime) -> bool:
     """Create the demo circle once; False when it is there already."""
-    if accounts.find_by_email(session, PEOPLE[0][0]) is not None:
+    if lookup.find_by_email(session, PEOPLE[0][0]) is not None:
         return False
     people = [_person(session, passwords, email, name) for email, name in PEOPLE]
     host = people[0]
-    circle = membership.create_circle(
+    circle = circle_actions.create_circle(
         session,
         host,
         name="Thursday leaders",
@@ -56,7 +60,7 @@ def seed(session: DbSession, passwords: Passwords, now: datetime) -> bool:
     for person in people[1:]:
         membership.add_member(session, circle.id, person, now)
     first = date.today() + timedelta(days=(3 - date.today().weekday()) % 7 or 7)  # noqa: DTZ011
-    meetups.schedule(
+    meetup_actions.schedule_series(
         session,
         circle,
         host,
@@ -71,7 +75,7 @@ def seed(session: DbSession, passwords: Passwords, now: datetime) -> bool:
     )
     prompts.sync_library(session)
     for item in prompts.library_data()[:6]:
-        prompts.add_from_library(session, circle, item["key"], host)
+        prompt_actions.add_from_library(session, circle, item["key"], host)
     rng = random.Random(7)  # noqa: S311 - demo data, not security
     for days_ago in range(0, 180):
         if rng.random() < 0.45:

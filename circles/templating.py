@@ -9,8 +9,18 @@ from flask import Flask, request
 from flask_login import current_user
 
 from circles.charts import arc_geometry
+from circles.extensions import db
+from circles.models.base import utcnow
+from circles.services.reminders import inbox
 from circles.timezones import local
-from circles.views.notifications import unread_count
+
+
+def unread_count() -> int:
+    """How many reminders the current user hasn't opened (0 when logged out)."""
+    if not current_user.is_authenticated:
+        return 0
+    return inbox.unread_count(db.session, current_user.id, utcnow())
+
 
 # Blueprints that live under a bottom tab other than their own name.
 NAV_SECTIONS = {

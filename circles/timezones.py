@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -21,3 +21,10 @@ def is_zone(name: str) -> bool:
 def local(moment: datetime, zone: str) -> datetime:
     """An aware UTC datetime seen in the given zone."""
     return moment.astimezone(ZoneInfo(zone))
+
+
+def local_date(moment: datetime, zone: str) -> date:
+    """The date an aware datetime falls on in an IANA zone (23:30 local counts on that day)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("local_date needs an aware datetime")
+    return moment.astimezone(ZoneInfo(zone)).date()

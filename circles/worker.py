@@ -16,7 +16,7 @@ from circles.extensions import db
 from circles.models.base import utcnow
 from circles.push.sender import DEFAULT_ALLOWED_HOSTS, PushSender, Sender, allowed_endpoint
 from circles.services.buddies import pairing as buddies
-from circles.services.prompts import deck as prompts
+from circles.services.prompts import rotation
 from circles.services.reminders import delivery
 from circles.services.reminders import planning as reminders
 
@@ -42,7 +42,7 @@ def plan(now: datetime) -> int:
         planned = reminders.schedule_meetups(db.session, now)
         planned += reminders.schedule_load_nudges(db.session, now)
         planned += buddies.plan_all(db.session, now)
-        planned += prompts.rotate_all(db.session, now)
+        planned += rotation.rotate_all(db.session, now)
         db.session.commit()
     return planned
 

@@ -18,6 +18,7 @@ from circles import create_app
 from circles.extensions import db
 from circles.models import Base, User
 from circles.models.base import utcnow
+from circles.services.circles import operations as circle_actions
 from tests.support.mailbox import Mailbox
 
 PASSWORD = "quiet harbour at dawn"
@@ -181,7 +182,7 @@ def make_circle(app: Flask) -> Callable[..., Any]:
         }
         values.update(fields)
         with _session_scope(app) as in_test_session:
-            circle = membership.create_circle(db.session, db.session.merge(host), **values)
+            circle = circle_actions.create_circle(db.session, db.session.merge(host), **values)
             for member in members:
                 membership.add_member(db.session, circle.id, db.session.merge(member), utcnow())
             db.session.commit()

@@ -62,7 +62,14 @@ def test_the_worker_loop_stops_cleanly_on_sigterm(app: Flask, tmp_path) -> None:
         text=True,
     )
     try:
-        time.sleep(2.5)  # start, then a few passes
+        assert worker.stdout is not None
+        deadline = time.monotonic() + 60
+        ready = ""
+        while "worker ready" not in ready and time.monotonic() < deadline:
+            ready = worker.stdout.readline()  # the handlers are in place once this line is out
+            if not ready and worker.poll() is not None:
+                break
+        assert "worker ready" in ready, "the worker never said it was ready"
         worker.send_signal(signal.SIGTERM)
         output, _ = worker.communicate(timeout=15)
     finally:

@@ -14,11 +14,11 @@ from circles.forms.auth import ForgotPasswordForm, LoginForm, ResetPasswordForm,
 from circles.forms.fields import add_error
 from circles.models.base import utcnow
 from circles.models.user import User
+from circles.services.accounts import lookup, tokens
 from circles.services.accounts import operations as accounts
-from circles.services.accounts import tokens
 from circles.services.circles import invites
 from circles.sessions import end_session, start_session
-from circles.views.helpers import passwords, render_form, safe_next
+from circles.views.helpers import attempt, passwords, render_form, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -148,8 +148,7 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
-    accounts.end_sessions(db.session, current_user)
-    db.session.commit()
+    attempt(lambda: accounts.end_sessions(db.session, current_user), None)
     end_session()
     flash("You're logged out.", "info")
     return redirect(url_for("main.index"))
@@ -161,7 +160,7 @@ def logout() -> Any:
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = accounts.find_by_email(db.session, form.email.data or "")
+        user = lookup.find_by_email(db.session, form.email.data or "")
         if user is not None and user.email_confirmed_at is not None:
             token = tokens.make(current_app.config["SECRET_KEY"], tokens.RESET, user)
             mail.send(

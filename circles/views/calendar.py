@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, url_for
 from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
 from circles.services.meetups import calendar as calendar_feed
+from circles.views.helpers import attempt
 
 bp = Blueprint("calendar", __name__)
 
@@ -31,7 +32,8 @@ def feed(token: str) -> Response:
 @login_required
 def regenerate() -> Any:
     if ConfirmForm().validate_on_submit():
-        calendar_feed.regenerate(db.session, current_user)
-        db.session.commit()
-        flash("You have a new calendar link. The old one no longer works.", "success")
+        attempt(
+            lambda: calendar_feed.regenerate(db.session, current_user),
+            "You have a new calendar link. The old one no longer works.",
+        )
     return redirect(url_for("me.index", _anchor="calendar"), 303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from circles.extensions import db
@@ -12,7 +12,7 @@ from circles.forms.checkins import CheckedInForm, SignalForm
 from circles.forms.circles import ConfirmForm
 from circles.models.base import utcnow
 from circles.models.checkin import CheckinSignal, SignalKind
-from circles.services.checkins import signals as checkins
+from circles.services.checkins import operations as checkin_actions
 from circles.views.access import circle_or_404, in_circle_or_404
 from circles.views.helpers import attempt, safe_next
 
@@ -39,12 +39,20 @@ def signal(circle_id: int) -> Any:
         abort(400)
     kind = SignalKind(form.kind.data)
     if form.action.data == "raise":
-        checkins.raise_signal(db.session, circle_id, current_user, utcnow(), kind)
-        flash(RAISED[kind], "success")
+        attempt(
+            lambda: checkin_actions.raise_signal(
+                db.session, circle_id, current_user, utcnow(), kind
+            ),
+            RAISED[kind],
+        )
     else:
-        checkins.withdraw(db.session, circle_id, current_user, kind, utcnow())
-        flash("Taken back.", "info")
-    db.session.commit()
+        attempt(
+            lambda: checkin_actions.withdraw_signal(
+                db.session, circle_id, current_user, kind, utcnow()
+            ),
+            "Taken back.",
+            "info",
+        )
     return _back(circle_id)
 
 
@@ -55,7 +63,7 @@ def answer(circle_id: int, signal_id: int) -> Any:
     signal = in_circle_or_404(CheckinSignal, signal_id, access)
     if ConfirmForm().validate_on_submit():
         attempt(
-            lambda: checkins.answer(db.session, signal, current_user, utcnow()),
+            lambda: checkin_actions.answer_signal(db.session, signal, current_user, utcnow()),
             "Thank you. They'll see you're reaching out.",
         )
     return _back(circle_id)
@@ -69,7 +77,7 @@ def checked_in(circle_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     attempt(
-        lambda: checkins.record_checkin(
+        lambda: checkin_actions.record_checkin(
             db.session, circle_id, current_user, form.member.data or 0, utcnow()
         ),
         "Noted. Thank you for checking in.",

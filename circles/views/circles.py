@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
@@ -17,10 +17,11 @@ from circles.models.circle import DEFAULT_CAP
 from circles.services.buddies import pairing as buddies
 from circles.services.checkins import signals as checkins
 from circles.services.circles import membership as rules
-from circles.services.load.index import local_date
+from circles.services.circles import operations as circle_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.pulse import results as pulse
+from circles.timezones import local_date
 from circles.views.access import circle_or_404
 from circles.views.helpers import attempt, attempt_form, render_form
 from circles.views.summaries import card_extras
@@ -45,18 +46,22 @@ def new() -> Any:
         form.time_zone.data = current_user.time_zone
         form.agreement.data = rules.DEFAULT_AGREEMENT
     if form.validate_on_submit():
-        circle = rules.create_circle(
-            db.session,
-            current_user,
-            name=form.name.data or "",
-            purpose=form.purpose.data or "",
-            member_cap=form.member_cap.data or DEFAULT_CAP,
-            time_zone=form.time_zone.data or "UTC",
-            agreement=form.agreement.data or "",
+        made = attempt_form(
+            lambda: circle_actions.create_circle(
+                db.session,
+                current_user,
+                name=form.name.data or "",
+                purpose=form.purpose.data or "",
+                member_cap=form.member_cap.data or DEFAULT_CAP,
+                time_zone=form.time_zone.data or "UTC",
+                agreement=form.agreement.data or "",
+            ),
+            form,
+            "name",
+            "Your circle is ready. Invite a few people you trust.",
         )
-        db.session.commit()
-        flash("Your circle is ready. Invite a few people you trust.", "success")
-        return redirect(url_for("hosting.manage", circle_id=circle.id))
+        if made:
+            return redirect(url_for("hosting.manage", circle_id=made.value.id))
     return render_form("circles/form.html", form=form, circle=None)
 
 
@@ -95,7 +100,7 @@ def edit(circle_id: int) -> Any:
     form = CircleForm(obj=access.circle)
     if form.validate_on_submit():
         saved = attempt_form(
-            lambda: rules.update_circle(
+            lambda: circle_actions.update_circle(
                 db.session,
                 access.circle,
                 name=form.name.data or "",
@@ -118,7 +123,7 @@ def edit(circle_id: int) -> Any:
 def leave(circle_id: int) -> Any:
     access = circle_or_404(circle_id)
     if ConfirmForm().validate_on_submit() and not attempt(
-        lambda: rules.leave(db.session, access.me), "You've left the circle.", "info"
+        lambda: circle_actions.leave(db.session, access.me), "You've left the circle.", "info"
     ):
         return redirect(url_for("circles.show", circle_id=circle_id), 303)
     return redirect(url_for("circles.index"), 303)
@@ -132,9 +137,11 @@ def close(circle_id: int) -> Any:
     form = CloseCircleForm()
     if form.validate_on_submit():
         if form.understood.data:
-            rules.close_circle(db.session, access.circle)
-            db.session.commit()
-            flash("The circle is closed.", "info")
+            attempt(
+                lambda: circle_actions.close_circle(db.session, access.circle),
+                "The circle is closed.",
+                "info",
+            )
             return redirect(url_for("circles.index"), 303)
         add_error(form.understood, "Tick the box to confirm, or go back.")
     return render_form("circles/close.html", form=form, circle=access.circle)

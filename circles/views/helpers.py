@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, render_template, request
+from flask import abort, current_app, flash, render_template, request
 
 from circles.extensions import db
 from circles.forms.fields import add_error
 from circles.services.accounts.passwords import Passwords
+
+T = TypeVar("T")
 
 
 def passwords() -> Passwords:
@@ -35,28 +38,53 @@ def render_form(template: str, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
 
 
-def attempt_form(action: Callable[[], object], form: Any, field: str, success: str) -> bool:
-    """Like `attempt`, but a refusal is shown under a form field (the error may name its own)."""
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A committed action and what it returned (always true, even when the value is None)."""
+
+    value: T
+
+
+def attempt_form(
+    action: Callable[[], T],
+    form: Any,
+    field: str,
+    success: str | None,
+    passes: type[Exception] | tuple[type[Exception], ...] = (),
+) -> Done[T] | None:
+    """Like `attempt`, but a refusal is shown under a form field (the error may name its own).
+
+    Refusals of the `passes` types are rolled back and raised for the view to answer.
+    """
     try:
-        action()
+        value = action()
     except ValueError as refused:
         db.session.rollback()
+        if isinstance(refused, passes):
+            raise
         named = getattr(refused, "field", field)
         add_error(form[named if named in form else field], str(refused))
-        return False
+        return None
     db.session.commit()
-    flash(success, "success")
-    return True
+    if success:
+        flash(success, "success")
+    return Done(value)
 
 
-def attempt(action: Callable[[], object], success: str, category: str = "success") -> bool:
+def attempt(
+    action: Callable[[], T], success: str | None, category: str = "success"
+) -> Done[T] | None:
     """Run a domain change in this request: commit and say so, or roll back and say why."""
     try:
-        action()
+        value = action()
     except ValueError as refused:  # every domain rule refuses with a ValueError and plain words
         db.session.rollback()
         flash(str(refused), "warn")
-        return False
+        return None
+    except LookupError:  # the action named something that isn't there
+        db.session.rollback()
+        abort(404)
     db.session.commit()
-    flash(success, category)
-    return True
+    if success:
+        flash(success, category)
+    return Done(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from circles.extensions import db
@@ -16,6 +16,7 @@ from circles.models.circle import Invite, Membership
 from circles.services.buddies import pairing as buddies
 from circles.services.circles import invites
 from circles.services.circles import membership as rules
+from circles.services.circles import operations as circle_actions
 from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
 from circles.views.helpers import attempt
 
@@ -66,15 +67,20 @@ def create_invite(circle_id: int) -> Any:
     form = InviteForm()
     if not form.validate_on_submit():
         return _manage_page(access, invite_form=form), 400
-    made = invites.create_invite(
-        db.session,
-        access.circle,
-        current_user,
-        utcnow(),
-        valid_for=timedelta(days=int(form.valid_days.data or 7)),
-        single_use=bool(form.single_use.data),
+    done = attempt(
+        lambda: circle_actions.create_invite(
+            db.session,
+            access.circle,
+            current_user,
+            utcnow(),
+            valid_for=timedelta(days=int(form.valid_days.data or 7)),
+            single_use=bool(form.single_use.data),
+        ),
+        None,
     )
-    db.session.commit()
+    if done is None:
+        return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
+    made = done.value
     # The token exists only in this response: the database keeps its hash.
     link = url_for("join.show", token=made.token, _external=True)
     return _manage_page(access, new_link=link, new_invite=made.invite)
@@ -86,9 +92,11 @@ def revoke_invite(circle_id: int, invite_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     invite = in_circle_or_404(Invite, invite_id, access)
     if ConfirmForm().validate_on_submit():
-        invites.revoke(db.session, invite, utcnow())
-        db.session.commit()
-        flash("That link no longer works.", "info")
+        attempt(
+            lambda: circle_actions.revoke_invite(db.session, invite, utcnow()),
+            "That link no longer works.",
+            "info",
+        )
     return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
 
 
@@ -97,9 +105,11 @@ def _member_action(circle_id: int, membership_id: int, action: str) -> Any:
     member = in_circle_or_404(Membership, membership_id, access)
     if ConfirmForm().validate_on_submit():
         if action == "remove":
-            attempt(lambda: rules.remove_member(db.session, member), "Removed from the circle.")
+            attempt(
+                lambda: circle_actions.remove_member(db.session, member), "Removed from the circle."
+            )
         else:
-            attempt(lambda: rules.make_host(db.session, member), "They're a host now.")
+            attempt(lambda: circle_actions.make_host(db.session, member), "They're a host now.")
     return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
 
 
@@ -120,7 +130,7 @@ def make_host(circle_id: int, membership_id: int) -> Any:
 def step_down(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     stepped_down = ConfirmForm().validate_on_submit() and attempt(
-        lambda: rules.step_down(db.session, access.me),
+        lambda: circle_actions.step_down(db.session, access.me),
         "You're no longer a host. You're still in the circle.",
         "info",
     )

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.circles import JoinForm
-from circles.forms.fields import add_error
 from circles.models.base import utcnow
 from circles.models.circle import Invite
 from circles.services.circles import invites
-from circles.services.circles.membership import MembershipError, membership
+from circles.services.circles import operations as circle_actions
+from circles.services.circles.membership import membership
+from circles.views.helpers import attempt_form
 
 bp = Blueprint("join", __name__, url_prefix="/join")
 
@@ -44,18 +45,18 @@ def show(token: str) -> Any:
     form = JoinForm()
     if current_user.is_authenticated and form.validate_on_submit():
         try:
-            invites.join(
-                db.session, invite, current_user, agreed=bool(form.agree.data), now=utcnow()
+            joined = attempt_form(
+                lambda: circle_actions.join_circle(
+                    db.session, invite, current_user, agreed=bool(form.agree.data), now=utcnow()
+                ),
+                form,
+                "agree",
+                f"Welcome to {circle.name}.",
+                passes=invites.JoinRefused,
             )
         except invites.JoinRefused as refused:
-            db.session.rollback()
             return _refused(invite, str(refused))
-        except MembershipError as refused:
-            db.session.rollback()
-            add_error(form.agree, str(refused))
-        else:
-            db.session.commit()
-            flash(f"Welcome to {circle.name}.", "success")
+        if joined:
             return redirect(url_for("circles.show", circle_id=circle.id), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("join/show.html", circle=circle, form=form, token=token), status

@@ -6,18 +6,18 @@ import uuid
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
-from circles.forms.fields import add_error
 from circles.forms.load import INTENSITY_WORDS, EntryForm, LoadSettingsForm, LogForm
 from circles.models.base import utcnow
 from circles.models.load import LoadEntry
 from circles.services.load import log as load
-from circles.views.helpers import attempt_form, render_form
+from circles.services.load import operations as load_actions
+from circles.views.helpers import attempt, attempt_form, render_form
 
 bp = Blueprint("load", __name__)
 
@@ -56,22 +56,21 @@ def log() -> Any:
 def save() -> Any:
     form = LogForm()
     if form.validate_on_submit():
-        try:
-            entry, created = load.log(
+        done = attempt_form(
+            lambda: load_actions.log_entry(
                 db.session,
                 current_user,
                 client_id=form.client_id.data or "",
                 intensity=form.intensity.data or 0,
                 now=utcnow(),
                 day=form.day.data,
-            )
-        except load.LoadError as refused:
-            db.session.rollback()
-            add_error(form.day, str(refused))
-        else:
-            if created:
-                load.plan_nudge(db.session, current_user, utcnow())
-            db.session.commit()
+            ),
+            form,
+            "day",
+            None,
+        )
+        if done:
+            entry, created = done.value
             if request.accept_mimetypes.best == "application/json":
                 return {"id": entry.id, "created": created}, 201 if created else 200
             return redirect(url_for("load.logged", entry_id=entry.id), 303)
@@ -118,9 +117,8 @@ def update(entry_id: int) -> Any:
     entry = _own_entry_or_404(entry_id)
     form = EntryForm()
     if form.validate_on_submit():
-
-        def save_details() -> None:
-            load.update(
+        saved = attempt_form(
+            lambda: load_actions.edit_entry(
                 db.session,
                 entry,
                 current_user,
@@ -129,10 +127,12 @@ def update(entry_id: int) -> Any:
                 minutes=form.minutes.data,
                 tags=form.tags.data or [],
                 now=utcnow(),
-            )
-            load.plan_nudge(db.session, current_user, utcnow())
-
-        if attempt_form(save_details, form, "day", "Saved."):
+            ),
+            form,
+            "day",
+            "Saved.",
+        )
+        if saved:
             return redirect(url_for("load.overview"), 303)
     return render_form(
         "load/logged.html",
@@ -148,9 +148,7 @@ def update(entry_id: int) -> Any:
 def delete(entry_id: int) -> Any:
     entry = _own_entry_or_404(entry_id)
     if ConfirmForm().validate_on_submit():
-        load.delete(db.session, entry)
-        db.session.commit()
-        flash("Removed.", "info")
+        attempt(lambda: load_actions.delete_entry(db.session, entry), "Removed.", "info")
     return redirect(safe_back(), 303)
 
 
@@ -180,15 +178,19 @@ def overview() -> str:
 def settings() -> Any:
     form = LoadSettingsForm()
     if form.validate_on_submit():
-        load.save_settings(
-            db.session,
-            current_user,
-            typical_week=form.typical_week.data,
-            threshold=form.load_threshold.data,
+        saved = attempt_form(
+            lambda: load_actions.save_settings(
+                db.session,
+                current_user,
+                typical_week=form.typical_week.data,
+                threshold=form.load_threshold.data,
+            ),
+            form,
+            "typical_week",
+            "Saved.",
         )
-        db.session.commit()
-        flash("Saved.", "success")
-        return redirect(url_for("load.overview", _anchor="settings"), 303)
+        if saved:
+            return redirect(url_for("load.overview", _anchor="settings"), 303)
     board = load.dashboard(db.session, current_user, utcnow())
     return render_form(
         "load/overview.html",
@@ -204,7 +206,11 @@ def settings() -> Any:
 def nudge() -> Any:
     if ConfirmForm().validate_on_submit():
         snooze = request.form.get("choice") == "snooze"
-        load.dismiss_nudge(db.session, current_user, utcnow(), snooze_week=snooze)
-        db.session.commit()
-        flash("Snoozed for a week." if snooze else "Okay. We won't show this again today.", "info")
+        attempt(
+            lambda: load_actions.dismiss_nudge(
+                db.session, current_user, utcnow(), snooze_week=snooze
+            ),
+            "Snoozed for a week." if snooze else "Okay. We won't show this again today.",
+            "info",
+        )
     return redirect(url_for("main.index"), 303)

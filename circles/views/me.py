@@ -11,15 +11,15 @@ from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.auth import ChangePasswordForm, DeleteAccountForm
 from circles.forms.circles import ConfirmForm
-from circles.forms.fields import add_error
 from circles.forms.profile import ProfileForm
 from circles.forms.reminders import LABELS, RemindersForm
 from circles.services.accounts import data as account_data
 from circles.services.accounts import operations as accounts
 from circles.services.meetups import calendar as calendar_feed
+from circles.services.reminders import operations as reminder_actions
 from circles.services.reminders import subscriptions as devices
 from circles.sessions import end_session, start_session
-from circles.views.helpers import passwords, render_form
+from circles.views.helpers import attempt, attempt_form, passwords, render_form
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -58,17 +58,21 @@ def index() -> Any:
 def profile() -> Any:
     form = ProfileForm()
     if form.validate_on_submit():
-        accounts.update_profile(
-            db.session,
-            current_user,
-            display_name=form.display_name.data or "",
-            time_zone=form.time_zone.data or "",
-            quiet_start=form.quiet_start.data,
-            quiet_end=form.quiet_end.data,
+        saved = attempt_form(
+            lambda: accounts.update_profile(
+                db.session,
+                current_user,
+                display_name=form.display_name.data or "",
+                time_zone=form.time_zone.data or "",
+                quiet_start=form.quiet_start.data,
+                quiet_end=form.quiet_end.data,
+            ),
+            form,
+            "quiet_start",
+            "Saved.",
         )
-        db.session.commit()
-        flash("Saved.", "success")
-        return redirect(url_for("me.index"))
+        if saved:
+            return redirect(url_for("me.index"))
     return _page(profile=form)
 
 
@@ -78,14 +82,22 @@ def profile() -> Any:
 def password() -> Any:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if passwords().verify(current_user.password_hash, form.current.data or ""):
-            accounts.set_password(db.session, passwords(), current_user, form.password.data or "")
-            db.session.commit()
+        changed = attempt_form(
+            lambda: accounts.change_password(
+                db.session,
+                passwords(),
+                current_user,
+                current=form.current.data or "",
+                new=form.password.data or "",
+            ),
+            form,
+            "current",
+            "Password changed. Your other devices are logged out.",
+        )
+        if changed:
             # This device stays logged in; every other one is out.
             start_session(current_user, remember=bool(session.get("remembered")))
-            flash("Password changed. Your other devices are logged out.", "success")
             return redirect(url_for("me.index"))
-        add_error(form.current, "That isn't your current password.")
     return _page(password=form)
 
 
@@ -95,9 +107,7 @@ def reminders() -> Any:
     form = RemindersForm()
     if form.validate_on_submit():
         off = [kind.value for kind in LABELS if not form[kind.value].data]
-        accounts.set_reminder_choices(db.session, current_user, off)
-        db.session.commit()
-        flash("Saved.", "success")
+        attempt(lambda: reminder_actions.choose_reminders(db.session, current_user, off), "Saved.")
     return redirect(url_for("me.index", _anchor="reminders"), 303)
 
 
@@ -105,11 +115,11 @@ def reminders() -> Any:
 @login_required
 def remove_device(device_id: int) -> Any:
     if ConfirmForm().validate_on_submit():
-        for device in devices.of(db.session, current_user):
-            if device.id == device_id:
-                devices.remove(db.session, current_user, device.endpoint)
-        db.session.commit()
-        flash("That device won't get reminders any more.", "info")
+        attempt(
+            lambda: reminder_actions.remove_device_by_id(db.session, current_user, device_id),
+            "That device won't get reminders any more.",
+            "info",
+        )
     return redirect(url_for("me.index", _anchor="reminders"), 303)
 
 
@@ -130,17 +140,16 @@ def export() -> Any:
 def delete_account() -> Any:
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        if not passwords().verify(current_user.password_hash, form.password.data or ""):
-            add_error(form.password, "That isn't your password.")
-        else:
-            try:
-                account_data.delete_account(db.session, current_user)
-            except account_data.AccountError as refused:
-                db.session.rollback()
-                add_error(form.password, str(refused))
-            else:
-                db.session.commit()
-                end_session()
-                flash("Your account and your data are deleted. Take care.", "info")
-                return redirect(url_for("main.index"), 303)
+        deleted = attempt_form(
+            lambda: accounts.delete_account(
+                db.session, passwords(), current_user, form.password.data or ""
+            ),
+            form,
+            "password",
+            None,
+        )
+        if deleted:
+            end_session()
+            flash("Your account and your data are deleted. Take care.", "info")
+            return redirect(url_for("main.index"), 303)
     return render_form("me/delete.html", form=form)

@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 from circles.extensions import db
 from circles.forms.prompts import AssignPromptForm, PrepNoteForm
 from circles.models.base import utcnow
-from circles.models.prompt import DeckPrompt
-from circles.services.meetups import prep_notes
+from circles.services.meetups import operations as meetup_actions
 from circles.services.prompts import deck as prompts
+from circles.services.prompts import operations as prompt_actions
 from circles.views.access import occurrence_or_404
+from circles.views.helpers import attempt
 
 bp = Blueprint("meetup_notes", __name__, url_prefix="/circles/<int:circle_id>/meetups")
 
@@ -48,12 +49,12 @@ def assign(circle_id: int, series_id: int, key: str) -> Any:
     _fill_choices(form, circle_id)
     if not form.validate_on_submit():
         abort(400)
-    prompt = db.session.get(DeckPrompt, form.prompt_id.data) if form.prompt_id.data else None
-    prompts.assign(db.session, occurrence, prompt)
-    if prompt is not None:
-        prompts.announce(db.session, occurrence, utcnow())
-    db.session.commit()
-    flash("The prompt for this meetup is set." if prompt else "No prompt for this meetup.", "info")
+    prompt = prompts.in_deck(db.session, circle_id, form.prompt_id.data)
+    attempt(
+        lambda: prompt_actions.assign_prompt(db.session, occurrence, prompt, utcnow()),
+        "The prompt for this meetup is set." if prompt else "No prompt for this meetup.",
+        "info",
+    )
     return _back(circle_id, series_id, key, "prompt")
 
 
@@ -65,7 +66,10 @@ def note(circle_id: int, series_id: int, key: str) -> Any:
     if not form.validate_on_submit():
         flash(" ".join(form.body.errors) or "That note couldn't be saved.", "warn")
         return _back(circle_id, series_id, key, "note")
-    prep_notes.save_note(db.session, occurrence, current_user, form.body.data or "")
-    db.session.commit()
-    flash("Your note is saved. Only you can see it.", "success")
+    attempt(
+        lambda: meetup_actions.save_prep_note(
+            db.session, occurrence, current_user, form.body.data or ""
+        ),
+        "Your note is saved. Only you can see it.",
+    )
     return _back(circle_id, series_id, key, "note")

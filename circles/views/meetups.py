@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
-from circles.forms.fields import add_error
 from circles.forms.meetups import MeetupForm, MoveForm, RsvpForm
 from circles.forms.prompts import PrepNoteForm
 from circles.models.base import utcnow
@@ -19,12 +18,12 @@ from circles.models.checkin import SignalKind
 from circles.models.meetup import Answer, MeetupSeries
 from circles.services.checkins import signals as checkins
 from circles.services.meetups import calendar as calendar_feed
+from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import prep_notes
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
-from circles.services.reminders import planning as reminders
 from circles.timezones import local
 from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
 from circles.views.helpers import attempt, attempt_form, render_form, safe_next
@@ -55,20 +54,18 @@ def new(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     form = MeetupForm()
     if form.validate_on_submit():
-        try:
-            series = meetups.schedule(
+        done = attempt_form(
+            lambda: meetup_actions.schedule_series(
                 db.session, access.circle, current_user, _plan(form), now=utcnow()
-            )
-        except meetups.MeetupError as refused:
-            db.session.rollback()
-            add_error(form[refused.field], str(refused))
-        else:
-            db.session.commit()
-            flash("Meetup scheduled. Everyone in the circle can see it now.", "success")
-            now = utcnow()
-            first = meetups.occurrences_between(db.session, [series], now, now + meetups.HORIZON)
-            if first:
-                return redirect(_occurrence_url(first[0]), 303)
+            ),
+            form,
+            "until_date",
+            "Meetup scheduled. Everyone in the circle can see it now.",
+        )
+        if done:
+            first = meetups.next_occurrence(db.session, done.value, utcnow())
+            if first is not None:
+                return redirect(_occurrence_url(first), 303)
             return redirect(url_for("circles.show", circle_id=circle_id), 303)
     return render_form("meetups/form.html", form=form, circle=access.circle, occurrence=None)
 
@@ -120,7 +117,7 @@ def rsvp(circle_id: int, series_id: int, key: str) -> Any:
     if not form.validate_on_submit():
         abort(400)
     attempt(
-        lambda: meetups.set_rsvp(
+        lambda: meetup_actions.set_rsvp(
             db.session, occurrence, current_user, Answer(form.answer.data), utcnow()
         ),
         "Thanks, your answer is saved.",
@@ -133,10 +130,11 @@ def rsvp(circle_id: int, series_id: int, key: str) -> Any:
 def cancel(circle_id: int, series_id: int, key: str) -> Any:
     _access, occurrence = occurrence_or_404(circle_id, series_id, key, host=True)
     if ConfirmForm().validate_on_submit():
-        meetups.cancel(db.session, occurrence)
-        reminders.forget_occurrence(db.session, occurrence)
-        db.session.commit()
-        flash("This meetup is cancelled. The others in the series stay as they are.", "info")
+        attempt(
+            lambda: meetup_actions.cancel_occurrence(db.session, occurrence),
+            "This meetup is cancelled. The others in the series stay as they are.",
+            "info",
+        )
     return redirect(_occurrence_url(occurrence), 303)
 
 
@@ -145,9 +143,10 @@ def cancel(circle_id: int, series_id: int, key: str) -> Any:
 def restore(circle_id: int, series_id: int, key: str) -> Any:
     _access, occurrence = occurrence_or_404(circle_id, series_id, key, host=True)
     if ConfirmForm().validate_on_submit():
-        meetups.restore(db.session, occurrence)
-        db.session.commit()
-        flash("This meetup is back on.", "success")
+        attempt(
+            lambda: meetup_actions.restore_occurrence(db.session, occurrence),
+            "This meetup is back on.",
+        )
     return redirect(_occurrence_url(occurrence), 303)
 
 
@@ -164,12 +163,13 @@ def move(circle_id: int, series_id: int, key: str) -> Any:
         if form.start_date.data is None or form.start_time.data is None:
             abort(400)  # InputRequired has run, so this cannot happen
         new_start = datetime.combine(form.start_date.data, form.start_time.data)
-
-        def move() -> None:
-            meetups.move(db.session, occurrence, new_start, utcnow())
-            reminders.forget_occurrence(db.session, occurrence)
-
-        if attempt_form(move, form, "start_date", "Moved. Members see the new time."):
+        moved = attempt_form(
+            lambda: meetup_actions.move_occurrence(db.session, occurrence, new_start, utcnow()),
+            form,
+            "start_date",
+            "Moved. Members see the new time.",
+        )
+        if moved:
             return redirect(_occurrence_url(occurrence), 303)
     return render_form("meetups/move.html", form=form, circle=access.circle, occurrence=occurrence)
 
@@ -186,7 +186,7 @@ def edit(circle_id: int, series_id: int, key: str) -> Any:
         form.start_date.data = local(occurrence.original_start, occurrence.series.time_zone).date()
     if form.validate_on_submit():
         saved = attempt_form(
-            lambda: meetups.edit_from(db.session, occurrence, _plan(form)),
+            lambda: meetup_actions.edit_series_from(db.session, occurrence, _plan(form)),
             form,
             "until_date",
             "Saved. Earlier meetups stay as they were.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
@@ -14,8 +14,9 @@ from circles.forms.prompts import PromptForm, RotationForm
 from circles.models.base import utcnow
 from circles.models.prompt import DeckPrompt
 from circles.services.prompts import deck as prompts
+from circles.services.prompts import operations as prompt_actions
 from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
-from circles.views.helpers import attempt_form, render_form
+from circles.views.helpers import attempt, attempt_form, render_form
 
 bp = Blueprint("prompts", __name__, url_prefix="/circles/<int:circle_id>/prompts")
 
@@ -47,7 +48,7 @@ def write(circle_id: int) -> Any:
     form = PromptForm()
     if form.validate_on_submit():
         written = attempt_form(
-            lambda: prompts.write_prompt(
+            lambda: prompt_actions.write_prompt(
                 db.session,
                 access.circle,
                 current_user,
@@ -83,12 +84,12 @@ def library(circle_id: int) -> str:
 def add_from_library(circle_id: int, library_key: str) -> Any:
     access = circle_or_404(circle_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            prompts.add_from_library(db.session, access.circle, library_key, current_user)
-        except prompts.PromptError:
-            abort(404)
-        db.session.commit()
-        flash("Added to the deck.", "success")
+        attempt(
+            lambda: prompt_actions.add_from_library(
+                db.session, access.circle, library_key, current_user
+            ),
+            "Added to the deck.",
+        )
     return redirect(
         url_for("prompts.library", circle_id=circle_id, _anchor=f"p-{library_key}"), 303
     )
@@ -105,7 +106,7 @@ def edit(circle_id: int, prompt_id: int) -> Any:
     form = PromptForm(obj=prompt)
     if form.validate_on_submit():
         saved = attempt_form(
-            lambda: prompts.edit_prompt(
+            lambda: prompt_actions.edit_prompt(
                 db.session, prompt, form.text.data or "", anonymous=bool(form.anonymous.data)
             ),
             form,
@@ -125,9 +126,11 @@ def remove(circle_id: int, prompt_id: int) -> Any:
     if not prompts.can_remove(prompt, current_user, access.me.is_host):
         abort(403)
     if ConfirmForm().validate_on_submit():
-        prompts.remove_prompt(db.session, prompt)
-        db.session.commit()
-        flash("Removed from the deck.", "info")
+        attempt(
+            lambda: prompt_actions.remove_prompt(db.session, prompt),
+            "Removed from the deck.",
+            "info",
+        )
     return redirect(url_for("prompts.deck", circle_id=circle_id), 303)
 
 
@@ -137,8 +140,7 @@ def vote(circle_id: int, prompt_id: int) -> Any:
     access = circle_or_404(circle_id)
     prompt = in_circle_or_404(DeckPrompt, prompt_id, access)
     if ConfirmForm().validate_on_submit():
-        prompts.toggle_vote(db.session, prompt, current_user)
-        db.session.commit()
+        attempt(lambda: prompt_actions.toggle_vote(db.session, prompt, current_user), None)
     return redirect(url_for("prompts.deck", circle_id=circle_id, _anchor=f"d-{prompt_id}"), 303)
 
 
@@ -148,7 +150,11 @@ def rotation(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     form = RotationForm()
     if form.validate_on_submit():
-        prompts.set_rotation(db.session, access.circle, bool(form.on.data), utcnow())
-        db.session.commit()
-        flash("Prompt rotation is on." if form.on.data else "Prompt rotation is off.", "info")
+        attempt(
+            lambda: prompt_actions.set_rotation(
+                db.session, access.circle, bool(form.on.data), utcnow()
+            ),
+            "Prompt rotation is on." if form.on.data else "Prompt rotation is off.",
+            "info",
+        )
     return redirect(url_for("prompts.deck", circle_id=circle_id), 303)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.pulse import BuddiesForm, PulseForm
 from circles.models.base import utcnow
-from circles.services.buddies import pairing as buddies
-from circles.services.load.index import local_date
+from circles.services.buddies import operations as buddy_actions
+from circles.services.pulse import operations as pulse_actions
 from circles.services.pulse import results as pulse
+from circles.timezones import local_date
 from circles.views.access import circle_or_404
 from circles.views.helpers import attempt, render_form
 
@@ -30,7 +31,9 @@ def answer(circle_id: int) -> Any:
     form = PulseForm()
     if not done and form.validate_on_submit():
         attempt(
-            lambda: pulse.answer(db.session, circle_id, current_user, form.answers(), today),
+            lambda: pulse_actions.answer_pulse(
+                db.session, circle_id, current_user, form.answers(), today
+            ),
             "Thank you. Your answers count only in the circle's average.",
         )
         return redirect(url_for("circles.show", circle_id=circle_id, _anchor="pulse"), 303)
@@ -43,11 +46,10 @@ def set_buddies(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     form = BuddiesForm()
     if form.validate_on_submit():
-        buddies.set_buddies(
-            db.session, access.circle, bool(form.on.data), utcnow(), form.period_days.data or 14
-        )
-        db.session.commit()
-        flash(
+        attempt(
+            lambda: buddy_actions.set_buddies(
+                db.session, access.circle, bool(form.on.data), utcnow(), form.period_days.data or 14
+            ),
             "Buddies are on: everyone has been paired." if form.on.data else "Buddies are off.",
             "info",
         )

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.push.vapid import application_server_key
-from circles.services.reminders import subscriptions as devices
+from circles.services.reminders import operations as reminder_actions
+from circles.services.reminders.subscriptions import SubscriptionError, SubscriptionTaken
 
 bp = Blueprint("push", __name__, url_prefix="/push")
 
@@ -23,23 +24,18 @@ def public_key() -> dict[str, str]:
 @login_required
 def subscribe() -> Any:
     """Save this browser's subscription (JSON body; the CSRF token comes in X-CSRFToken)."""
-    data = request.get_json(silent=True)
     try:
-        endpoint, p256dh, auth = devices.validate(
-            data,
-            current_app.config["PUSH_ALLOWED_HOSTS"],
-            current_app.config["PUSH_ALLOW_HTTP_LOCALHOST"],
+        saved = reminder_actions.save_device(
+            db.session,
+            current_user,
+            request.get_json(silent=True),
+            allowed_hosts=current_app.config["PUSH_ALLOWED_HOSTS"],
+            allow_http_localhost=current_app.config["PUSH_ALLOW_HTTP_LOCALHOST"],
+            user_agent=request.headers.get("User-Agent", ""),
         )
-    except devices.SubscriptionError as refused:
-        return {"error": str(refused)}, 400
-    saved = devices.save(
-        db.session,
-        current_user,
-        endpoint,
-        p256dh,
-        auth,
-        devices.device_label(request.headers.get("User-Agent", "")),
-    )
+    except SubscriptionError as refused:
+        db.session.rollback()
+        return {"error": str(refused)}, 409 if isinstance(refused, SubscriptionTaken) else 400
     db.session.commit()
     return {"id": saved.id, "device": saved.device}, 201
 
@@ -51,6 +47,6 @@ def unsubscribe() -> Any:
     endpoint = data.get("endpoint") if isinstance(data, dict) else None
     if not isinstance(endpoint, str):
         abort(400, "Send the subscription's endpoint as JSON.")
-    devices.remove(db.session, current_user, endpoint)
+    reminder_actions.remove_device(db.session, current_user, endpoint)
     db.session.commit()
     return "", 204

@@ -13,6 +13,7 @@ from flask import Flask
 from circles.extensions import db
 from circles.models import Notification, PushSubscription, Status, User
 from circles.models.base import utcnow
+from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
 from circles.services.reminders import delivery, outbox
@@ -36,6 +37,29 @@ def _queue(
             tag="load-checkin",
         )
         db.session.commit()
+
+
+class _WorkerDied(BaseException):
+    """The worker process ends here (a kill, not an error the worker could handle)."""
+
+
+class _DiesAfter:
+    """A sender that lets `sends` POSTs through, then kills the worker at the next one.
+
+    With `posts_last`, that last POST reaches the push service before the worker dies, so the
+    delivery is never recorded.
+    """
+
+    def __init__(self, real: Any, sends: int, posts_last: bool) -> None:
+        self.real, self.left, self.posts_last = real, sends, posts_last
+
+    def send(self, subscription: Any, payload: bytes, **headers: Any) -> Any:
+        if self.left == 0:
+            if self.posts_last:
+                self.real.send(subscription, payload, **headers)
+            raise _WorkerDied
+        self.left -= 1
+        return self.real.send(subscription, payload, **headers)
 
 
 def _deliver(app: Flask, sender: Any, at: datetime | None = None) -> delivery.Tally:
@@ -65,7 +89,7 @@ def test_a_due_meetup_reminder_arrives_decrypted_with_generic_words_and_headers(
         __import__("zoneinfo").ZoneInfo("Europe/London")
     )
     with push_app.app_context():
-        series = meetups.schedule(
+        series = meetup_actions.schedule_series(
             db.session,
             db.session.get(type(circle), circle.id),
             db.session.get(User, host.id),
@@ -232,11 +256,9 @@ def test_a_worker_killed_mid_batch_loses_nothing(
     for n in range(3):
         _queue(push_app, user, f"batch-{n}")
     now = utcnow()
-    with push_app.app_context():  # a worker claims a batch, sends one, then dies
-        ids = delivery.claim(db.session, now, batch=10)
-        db.session.commit()
-        delivery.deliver_one(db.session, ids[0], sender, now, delivery.Tally())
-        db.session.commit()
+    dying = _DiesAfter(sender, sends=1, posts_last=False)  # sends one, dies before the second
+    with pytest.raises(_WorkerDied):
+        _deliver(push_app, dying, at=now)
     assert len(push_service.deliveries()) == 1
     assert _deliver(push_app, sender, at=now + timedelta(minutes=1)).delivered == 0  # still leased
     restarted = _deliver(push_app, sender, at=now + delivery.LEASE + timedelta(seconds=1))
@@ -304,11 +326,9 @@ def test_a_crash_between_the_post_and_the_commit_resends_with_the_same_topic_and
     add_device(user)
     _queue(push_app, user, "in-flight")
     now = utcnow()
-    with push_app.app_context():
-        ids = delivery.claim(db.session, now, batch=10)
-        db.session.commit()
-        delivery.deliver_one(db.session, ids[0], sender, now, delivery.Tally())
-        db.session.rollback()  # the worker dies before recording the delivery
+    dying = _DiesAfter(sender, sends=0, posts_last=True)  # POSTs, then dies before recording
+    with pytest.raises(_WorkerDied):
+        _deliver(push_app, dying, at=now)
     _deliver(push_app, sender, at=now + delivery.LEASE + timedelta(seconds=1))
     first, second = push_service.deliveries()
     assert first.topic == second.topic  # the push service replaces the pending copy

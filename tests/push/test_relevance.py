@@ -12,7 +12,10 @@ from flask import Flask
 from circles.extensions import db
 from circles.models import Circle, Notification, Status, User
 from circles.models.base import utcnow
+from circles.models.meetup import OccurrenceChange
 from circles.services.circles import membership
+from circles.services.circles import operations as circle_actions
+from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
 from circles.worker import deliver_due, make_sender, plan
@@ -24,7 +27,7 @@ def _meetup_in(app: Flask, circle_id: int, host_id: int, minutes: int) -> None:
     with app.app_context():
         circle = db.session.get(Circle, circle_id)
         start = (utcnow() + timedelta(minutes=minutes)).astimezone(ZoneInfo(circle.time_zone))
-        meetups.schedule(
+        meetup_actions.schedule_series(
             db.session,
             circle,
             db.session.get(User, host_id),
@@ -58,11 +61,32 @@ def test_a_reminder_for_a_cancelled_meetup_is_dropped(
     _meetup_in(push_app, circle.id, host.id, 50)
     with push_app.app_context():
         (occ,) = meetups.upcoming(db.session, [circle.id], utcnow())
-        meetups.cancel(db.session, occ)  # straight in the service: no cleanup of the outbox
+        # Cancelled behind the operation's back, so the queued reminders are still there.
+        db.session.add(
+            OccurrenceChange(series_id=occ.series.id, occurrence_key=occ.key, cancelled=True)
+        )
         db.session.commit()
         deliver_due(sender)
     assert push_service.deliveries() == []
     assert {n.status for n in _hour_reminders(push_app)} == {Status.DROPPED.value}
+
+
+def test_cancelling_a_meetup_takes_its_queued_reminders_with_it(
+    push_app: Flask, push_service: LocalPushService, sender, add_device, make_user, make_circle
+) -> None:
+    host = make_user()
+    circle = make_circle(host)
+    add_device(host)
+    _meetup_in(push_app, circle.id, host.id, 50)
+    assert len(_hour_reminders(push_app)) == 1
+    with push_app.app_context():
+        (occ,) = meetups.upcoming(db.session, [circle.id], utcnow())
+        meetup_actions.cancel_occurrence(db.session, occ)
+        db.session.commit()
+        plan(utcnow())
+        deliver_due(sender)
+    assert push_service.deliveries() == []
+    assert _hour_reminders(push_app) == []
 
 
 def test_a_moved_meetup_gets_a_reminder_for_its_new_time(
@@ -75,7 +99,7 @@ def test_a_moved_meetup_gets_a_reminder_for_its_new_time(
     with push_app.app_context():
         (occ,) = meetups.upcoming(db.session, [circle.id], utcnow())
         later = (occ.start + timedelta(minutes=5)).replace(tzinfo=None)
-        meetups.move(db.session, occ, later, utcnow())
+        meetup_actions.move_occurrence(db.session, occ, later, utcnow())
         db.session.commit()
         plan(utcnow())
         deliver_due(sender)
@@ -83,8 +107,9 @@ def test_a_moved_meetup_gets_a_reminder_for_its_new_time(
         d for d in push_service.deliveries() if d.json["body"] == "Your circle meets in an hour"
     ]
     assert len(hour) == 1
+    # The reminder for the old time went with the move; the one for the new time was sent.
     statuses = sorted(n.status for n in _hour_reminders(push_app))
-    assert statuses == [Status.DROPPED.value, Status.SENT.value]
+    assert statuses == [Status.SENT.value]
 
 
 def test_someone_who_left_the_circle_gets_no_more_of_its_reminders(
@@ -95,7 +120,7 @@ def test_someone_who_left_the_circle_gets_no_more_of_its_reminders(
     add_device(leaver)
     _meetup_in(push_app, circle.id, host.id, 50)
     with push_app.app_context():
-        membership.leave(db.session, membership.membership(db.session, circle.id, leaver.id))
+        circle_actions.leave(db.session, membership.membership(db.session, circle.id, leaver.id))
         db.session.commit()
         deliver_due(sender)
     assert push_service.deliveries() == []

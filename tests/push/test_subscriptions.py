@@ -11,6 +11,10 @@ from flask import Flask
 from circles.extensions import db
 from circles.models import PushSubscription, User
 from circles.models.base import utcnow
+from circles.services.checkins import operations as checkin_actions
+from circles.services.load import operations as load_actions
+from circles.services.meetups import operations as meetup_actions
+from circles.services.prompts import operations as prompt_actions
 from circles.worker import deliver_due, plan
 from tests.conftest import AuthActions
 from tests.support.push_service import LocalPushService
@@ -130,9 +134,7 @@ def test_subscribing_needs_the_csrf_token(make_app, mailbox, push_service, make_
 def test_a_canary_typed_into_every_field_never_reaches_a_push(
     push_app: Flask, push_service: LocalPushService, sender, add_device, make_user, make_circle
 ) -> None:
-    from circles.services.checkins import signals as checkins
     from circles.services.load import log as load
-    from circles.services.meetups import prep_notes
     from circles.services.meetups import series as meetups
     from circles.services.meetups.recurrence import Repeat
     from circles.services.prompts import deck as prompts
@@ -154,7 +156,7 @@ def test_a_canary_typed_into_every_field_never_reaches_a_push(
         h, p = db.session.get(User, host.id), db.session.get(User, peer.id)
         h.typical_week = 2
         local = soon.astimezone(__import__("zoneinfo").ZoneInfo(c.time_zone))
-        series = meetups.schedule(
+        series = meetup_actions.schedule_series(
             db.session,
             c,
             h,
@@ -169,12 +171,14 @@ def test_a_canary_typed_into_every_field_never_reaches_a_push(
             ),
         )
         (occ, *_rest) = meetups.upcoming(db.session, [c.id], utcnow())
-        prompt = prompts.write_prompt(db.session, c, p, f"Prompt {CANARY}?", anonymous=True)
+        prompt = prompt_actions.write_prompt(db.session, c, p, f"Prompt {CANARY}?", anonymous=True)
         prompts.assign(db.session, occ, prompt)
-        prep_notes.save_note(db.session, occ, p, f"Note {CANARY}")
-        checkins.raise_signal(db.session, c.id, p, utcnow())
+        meetup_actions.save_prep_note(db.session, occ, p, f"Note {CANARY}")
+        checkin_actions.raise_signal(db.session, c.id, p, utcnow())
         for n in range(4):
-            load.log(db.session, h, client_id=f"canary-{n:04d}", intensity=5, now=utcnow())
+            load_actions.log_entry(
+                db.session, h, client_id=f"canary-{n:04d}", intensity=5, now=utcnow()
+            )
         load.plan_nudge(db.session, h, utcnow())
         db.session.commit()
         assert series.id

@@ -9,8 +9,11 @@ import pytest
 
 from circles.extensions import db
 from circles.models import Circle, Notification, User
+from circles.services.buddies import operations as buddy_actions
 from circles.services.buddies import pairing as buddies
-from circles.services.circles.membership import add_member, leave, membership
+from circles.services.circles.membership import add_member, membership
+from circles.services.circles.operations import leave
+from circles.services.pulse import operations as pulse_actions
 from circles.services.pulse import results as pulse
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -29,7 +32,7 @@ def _pairs(circle: Circle) -> set[tuple[int, int]]:
 
 def test_an_even_circle_meets_everyone_before_any_pair_repeats(make_user, make_circle, ctx) -> None:
     circle = _circle(make_user, make_circle, 6)
-    buddies.set_buddies(db.session, circle, True, START)
+    buddy_actions.set_buddies(db.session, circle, True, START)
     seen: list[tuple[int, int]] = []
     for period in range(5):
         buddies.ensure_round(db.session, circle, START + timedelta(days=14 * period))
@@ -43,7 +46,7 @@ def test_an_odd_circle_has_one_trio_and_everyone_meets_within_a_cycle(
     make_user, make_circle, ctx
 ) -> None:
     circle = _circle(make_user, make_circle, 5)
-    buddies.set_buddies(db.session, circle, True, START)
+    buddy_actions.set_buddies(db.session, circle, True, START)
     met: set[tuple[int, int]] = set()
     for period in range(5):
         buddies.ensure_round(db.session, circle, START + timedelta(days=14 * period))
@@ -57,7 +60,7 @@ def test_the_same_period_keeps_its_pairs_and_each_member_is_told_once(
     make_user, make_circle, ctx
 ) -> None:
     circle = _circle(make_user, make_circle, 4)
-    buddies.set_buddies(db.session, circle, True, START)
+    buddy_actions.set_buddies(db.session, circle, True, START)
     first = buddies.latest_round(db.session, circle.id)
     again = buddies.ensure_round(db.session, circle, START + timedelta(days=13))
     assert again.id == first.id
@@ -69,7 +72,7 @@ def test_a_member_change_starts_a_fresh_cycle_and_leavers_are_not_shown(
     make_user, make_circle, ctx
 ) -> None:
     circle = _circle(make_user, make_circle, 4)
-    buddies.set_buddies(db.session, circle, True, START)
+    buddy_actions.set_buddies(db.session, circle, True, START)
     host = db.session.get(User, circle.created_by_id)
     (buddy,) = buddies.my_buddies(db.session, circle, host)
     leave(db.session, membership(db.session, circle.id, buddy.id))
@@ -84,30 +87,34 @@ def test_pulse_averages_show_only_from_three_answers(make_user, make_circle, ctx
     circle = _circle(make_user, make_circle, 4)
     people = db.session.scalars(db.select(User)).all()
     today = date(2026, 3, 15)
-    pulse.answer(db.session, circle.id, people[0], [1, 7, 1, 7, 1, 7, 7], today)  # all safest: 7
-    pulse.answer(db.session, circle.id, people[1], [7, 1, 7, 1, 7, 1, 1], today)  # all least: 1
+    pulse_actions.answer_pulse(
+        db.session, circle.id, people[0], [1, 7, 1, 7, 1, 7, 7], today
+    )  # all safest: 7
+    pulse_actions.answer_pulse(
+        db.session, circle.id, people[1], [7, 1, 7, 1, 7, 1, 1], today
+    )  # all least: 1
     april = date(2026, 4, 2)
     (month,), _ = pulse.results(db.session, circle.id, april)
     assert month.responses == 2 and month.average is None
-    pulse.answer(db.session, circle.id, people[2], [4, 4, 4, 4, 4, 4, 4], today)
+    pulse_actions.answer_pulse(db.session, circle.id, people[2], [4, 4, 4, 4, 4, 4, 4], today)
     (month,), _ = pulse.results(db.session, circle.id, april)
     assert month.average == 4.0
     assert pulse.results(db.session, circle.id, today) == ([], 3)  # March is still open
     with pytest.raises(pulse.PulseError, match="answered for this month"):
-        pulse.answer(db.session, circle.id, people[0], [4] * 7, today)
+        pulse_actions.answer_pulse(db.session, circle.id, people[0], [4] * 7, today)
     with pytest.raises(pulse.PulseError, match="all seven"):
-        pulse.answer(db.session, circle.id, people[3], [4] * 6, today)
+        pulse_actions.answer_pulse(db.session, circle.id, people[3], [4] * 6, today)
 
 
 def test_changing_the_period_keeps_the_rotation_going(make_user, make_circle, ctx) -> None:
     circle = _circle(make_user, make_circle, 4)
-    buddies.set_buddies(db.session, circle, True, START)
+    buddy_actions.set_buddies(db.session, circle, True, START)
     for period in range(1, 4):
         buddies.ensure_round(db.session, circle, START + timedelta(days=14 * period))
-    buddies.set_buddies(db.session, circle, True, START + timedelta(days=43), period_days=7)
+    buddy_actions.set_buddies(db.session, circle, True, START + timedelta(days=43), period_days=7)
     before = buddies.latest_round(db.session, circle.id)
     after = buddies.ensure_round(db.session, circle, START + timedelta(days=42 + 7))
     assert after.period_index == before.period_index + 1
     assert after.round_index == (before.round_index + 1)
     with pytest.raises(ValueError, match="1, 2 or 4 weeks"):
-        buddies.set_buddies(db.session, circle, True, START, period_days=5)
+        buddy_actions.set_buddies(db.session, circle, True, START, period_days=5)

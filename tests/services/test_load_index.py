@@ -17,11 +17,11 @@ from circles.services.load.index import (
     baseline,
     level,
     levels_for,
-    local_date,
     nudge_due,
     snapshot,
     weekly_load,
 )
+from circles.timezones import local_date
 
 TODAY = date(2025, 6, 30)
 

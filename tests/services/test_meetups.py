@@ -9,6 +9,7 @@ import pytest
 from circles.extensions import db
 from circles.models import Answer, Circle, User
 from circles.services.circles import membership
+from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.meetups.recurrence import Repeat
@@ -34,7 +35,7 @@ def _weekly(circle: Circle, **changes) -> meetups.MeetupSeries:
         repeat=Repeat.WEEKLY,
         **changes,
     )
-    series = meetups.schedule(db.session, circle, _host(circle), plan)
+    series = meetup_actions.schedule_series(db.session, circle, _host(circle), plan)
     db.session.commit()
     return series
 
@@ -59,18 +60,18 @@ def test_a_weekly_meetup_stays_at_19_local_across_the_clock_change(circle: Circl
 def test_cancelling_one_occurrence_keeps_the_rest(circle: Circle) -> None:
     _weekly(circle)
     _first, second, *_ = _between(circle, MARCH, APRIL_END)
-    meetups.cancel(db.session, second)
+    meetup_actions.cancel_occurrence(db.session, second)
     db.session.commit()
     again = _between(circle, MARCH, APRIL_END)
     assert [occ.cancelled for occ in again[:3]] == [False, True, False]
-    meetups.restore(db.session, again[1])
+    meetup_actions.restore_occurrence(db.session, again[1])
     assert not _between(circle, MARCH, APRIL_END)[1].cancelled
 
 
 def test_moving_one_occurrence_changes_its_time_but_not_its_key(circle: Circle) -> None:
     _weekly(circle)
     occ = _between(circle, MARCH, APRIL_END)[1]
-    meetups.move(
+    meetup_actions.move_occurrence(
         db.session, occ, datetime.combine(date(2026, 3, 13), time(18, 30)), MARCH
     )  # later day, earlier hour
     db.session.commit()
@@ -78,7 +79,9 @@ def test_moving_one_occurrence_changes_its_time_but_not_its_key(circle: Circle) 
     assert moved is not None and moved.moved
     assert moved.start == datetime(2026, 3, 13, 18, 30, tzinfo=UTC)
     with pytest.raises(meetups.MeetupError, match="a month at most"):
-        meetups.move(db.session, occ, datetime.combine(date(2026, 6, 1), time(19, 0)), MARCH)
+        meetup_actions.move_occurrence(
+            db.session, occ, datetime.combine(date(2026, 6, 1), time(19, 0)), MARCH
+        )
 
 
 def test_a_key_that_is_not_an_occurrence_is_not_found(circle: Circle) -> None:
@@ -92,7 +95,7 @@ def test_editing_from_an_occurrence_keeps_the_past(circle: Circle) -> None:
     series = _weekly(circle)
     occurrences = _between(circle, MARCH, APRIL_END)
     third = occurrences[2]
-    meetups.set_rsvp(db.session, third, _host(circle), Answer.GOING, MARCH)
+    meetup_actions.set_rsvp(db.session, third, _host(circle), Answer.GOING, MARCH)
     plan = meetups.plan_of(series)
     new_plan = meetups.Plan(
         start_date=date(2026, 3, 19),
@@ -102,7 +105,7 @@ def test_editing_from_an_occurrence_keeps_the_past(circle: Circle) -> None:
         place="Room 4",
     )
     assert plan.repeat is Repeat.WEEKLY
-    new = meetups.edit_from(db.session, third, new_plan)
+    new = meetup_actions.edit_series_from(db.session, third, new_plan)
     db.session.commit()
     after = _between(circle, MARCH, APRIL_END)
     assert [o.start.date() for o in after] == [
@@ -122,14 +125,16 @@ def test_editing_from_an_occurrence_keeps_the_past(circle: Circle) -> None:
 def test_no_answers_for_a_cancelled_or_past_meetup(circle: Circle) -> None:
     _weekly(circle)
     first, second, *_ = _between(circle, MARCH, APRIL_END)
-    meetups.cancel(db.session, second)
+    meetup_actions.cancel_occurrence(db.session, second)
     second = meetups.find_occurrence(db.session, second.series, second.key)
     with pytest.raises(meetups.MeetupError, match="cancelled"):
-        meetups.set_rsvp(db.session, second, _host(circle), Answer.GOING, MARCH)
+        meetup_actions.set_rsvp(db.session, second, _host(circle), Answer.GOING, MARCH)
     with pytest.raises(meetups.MeetupError, match="over"):
-        meetups.set_rsvp(db.session, first, _host(circle), Answer.GOING, APRIL_END)
+        meetup_actions.set_rsvp(db.session, first, _host(circle), Answer.GOING, APRIL_END)
     with pytest.raises(meetups.MeetupError, match="has passed"):
-        meetups.move(db.session, first, datetime.combine(date(2026, 3, 6), time(19)), APRIL_END)
+        meetup_actions.move_occurrence(
+            db.session, first, datetime.combine(date(2026, 3, 6), time(19)), APRIL_END
+        )
 
 
 def test_rsvps_change_and_the_host_sees_who_has_not_answered(circle: Circle) -> None:
@@ -137,9 +142,9 @@ def test_rsvps_change_and_the_host_sees_who_has_not_answered(circle: Circle) -> 
     occ = _between(circle, MARCH, APRIL_END)[0]
     people = {user.display_name: user for _m, user in membership.members_of(db.session, circle.id)}
     ari, bo = people["Ari"], people["Bo"]
-    meetups.set_rsvp(db.session, occ, ari, Answer.GOING, MARCH)
-    meetups.set_rsvp(db.session, occ, bo, Answer.NO, MARCH)
-    meetups.set_rsvp(db.session, occ, bo, Answer.MAYBE, MARCH)
+    meetup_actions.set_rsvp(db.session, occ, ari, Answer.GOING, MARCH)
+    meetup_actions.set_rsvp(db.session, occ, bo, Answer.NO, MARCH)
+    meetup_actions.set_rsvp(db.session, occ, bo, Answer.MAYBE, MARCH)
     db.session.commit()
     (view,) = board(db.session, [occ], _host(circle))
     assert [u.display_name for u in view.going] == ["Ari"]
@@ -154,7 +159,7 @@ def test_the_facilitator_rotates_and_skips_someone_who_cannot_come(circle: Circl
     assert order == ["Hana", "Ari", "Bo", "Cy", "Hana"]  # in the order they joined
     people = {user.display_name: user for _m, user in membership.members_of(db.session, circle.id)}
     ari = people["Ari"]
-    meetups.set_rsvp(db.session, occs[1], ari, Answer.NO, MARCH)
+    meetup_actions.set_rsvp(db.session, occs[1], ari, Answer.NO, MARCH)
     db.session.commit()
     order = [v.facilitator.display_name for v in board(db.session, occs, _host(circle))]
     assert order == ["Hana", "Bo", "Ari", "Cy", "Hana"]

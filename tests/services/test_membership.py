@@ -11,6 +11,7 @@ from circles.extensions import db
 from circles.models import Circle, Membership, User
 from circles.models.base import utcnow
 from circles.services.circles import invites, membership
+from circles.services.circles import operations as circle_actions
 from circles.services.circles.invites import InviteState, JoinRefused
 
 
@@ -20,7 +21,7 @@ def host(make_user, ctx) -> User:
 
 
 def _circle(host: User, cap: int = 8) -> Circle:
-    circle = membership.create_circle(
+    circle = circle_actions.create_circle(
         db.session,
         host,
         name="  Tuesday peers ",
@@ -34,7 +35,7 @@ def _circle(host: User, cap: int = 8) -> Circle:
 
 
 def _invite(circle: Circle, host: User, **options) -> str:
-    made = invites.create_invite(db.session, circle, host, utcnow(), **options)
+    made = circle_actions.create_invite(db.session, circle, host, utcnow(), **options)
     db.session.commit()
     return made.token
 
@@ -60,8 +61,8 @@ def test_joining_needs_the_agreement(host: User, make_user) -> None:
     invite = invites.find_invite(db.session, token)
     assert invite is not None
     with pytest.raises(membership.MembershipError, match="accept the circle's agreement"):
-        invites.join(db.session, invite, guest, agreed=False, now=utcnow())
-    joined = invites.join(db.session, invite, guest, agreed=True, now=utcnow())
+        circle_actions.join_circle(db.session, invite, guest, agreed=False, now=utcnow())
+    joined = circle_actions.join_circle(db.session, invite, guest, agreed=True, now=utcnow())
     db.session.commit()
     assert joined.role == "member" and joined.agreed_at is not None
     assert db.session.get(Circle, circle.id).member_count == 2
@@ -96,7 +97,7 @@ def test_expired_revoked_and_used_invites_refuse_to_join(
     db.session.commit()
     guest = db.session.merge(make_user())
     with pytest.raises(JoinRefused) as refused:
-        invites.join(db.session, invite, guest, agreed=True, now=utcnow())
+        circle_actions.join_circle(db.session, invite, guest, agreed=True, now=utcnow())
     assert refused.value.state is state
     db.session.rollback()
     assert membership.membership(db.session, circle.id, guest.id) is None
@@ -106,20 +107,24 @@ def test_a_single_use_invite_admits_one_person(host: User, make_user) -> None:
     circle = _circle(host)
     invite = invites.find_invite(db.session, _invite(circle, host, single_use=True))
     first, second = db.session.merge(make_user()), db.session.merge(make_user())
-    invites.join(db.session, invite, first, agreed=True, now=utcnow())
+    circle_actions.join_circle(db.session, invite, first, agreed=True, now=utcnow())
     db.session.commit()
     with pytest.raises(JoinRefused, match="already been used"):
-        invites.join(db.session, invite, second, agreed=True, now=utcnow())
+        circle_actions.join_circle(db.session, invite, second, agreed=True, now=utcnow())
 
 
 def test_a_full_circle_refuses_the_next_person(host: User, make_user) -> None:
     circle = _circle(host, cap=3)
     invite = invites.find_invite(db.session, _invite(circle, host))
     for _ in range(2):
-        invites.join(db.session, invite, db.session.merge(make_user()), agreed=True, now=utcnow())
+        circle_actions.join_circle(
+            db.session, invite, db.session.merge(make_user()), agreed=True, now=utcnow()
+        )
         db.session.commit()
     with pytest.raises(JoinRefused, match="full"):
-        invites.join(db.session, invite, db.session.merge(make_user()), agreed=True, now=utcnow())
+        circle_actions.join_circle(
+            db.session, invite, db.session.merge(make_user()), agreed=True, now=utcnow()
+        )
     db.session.rollback()
     assert db.session.get(Circle, circle.id).member_count == 3
 
@@ -135,8 +140,8 @@ def test_joining_twice_keeps_one_membership(host: User, make_user) -> None:
     circle = _circle(host)
     invite = invites.find_invite(db.session, _invite(circle, host))
     guest = db.session.merge(make_user())
-    invites.join(db.session, invite, guest, agreed=True, now=utcnow())
-    invites.join(db.session, invite, guest, agreed=True, now=utcnow())
+    circle_actions.join_circle(db.session, invite, guest, agreed=True, now=utcnow())
+    circle_actions.join_circle(db.session, invite, guest, agreed=True, now=utcnow())
     db.session.commit()
     assert db.session.get(Circle, circle.id).member_count == 2
 
@@ -145,20 +150,20 @@ def test_the_last_host_cannot_leave_or_step_down(host: User) -> None:
     circle = _circle(host)
     mine = membership.membership(db.session, circle.id, host.id)
     with pytest.raises(membership.LastHost):
-        membership.leave(db.session, mine)
+        circle_actions.leave(db.session, mine)
     with pytest.raises(membership.LastHost):
-        membership.step_down(db.session, mine)
+        circle_actions.step_down(db.session, mine)
 
 
 def test_a_host_hands_over_then_steps_down_or_leaves(host: User, make_user) -> None:
     circle = _circle(host)
     other = db.session.merge(make_user())
     theirs = membership.add_member(db.session, circle.id, other, utcnow())
-    membership.make_host(db.session, theirs)
+    circle_actions.make_host(db.session, theirs)
     mine = membership.membership(db.session, circle.id, host.id)
-    membership.step_down(db.session, mine)
+    circle_actions.step_down(db.session, mine)
     assert not mine.is_host
-    membership.leave(db.session, mine)
+    circle_actions.leave(db.session, mine)
     db.session.commit()
     assert db.session.get(Circle, circle.id).member_count == 1
 
@@ -168,7 +173,7 @@ def test_a_member_leaves_and_frees_a_seat(host: User, make_user) -> None:
     other = db.session.merge(make_user())
     theirs = membership.add_member(db.session, circle.id, other, utcnow())
     db.session.commit()
-    membership.leave(db.session, theirs)
+    circle_actions.leave(db.session, theirs)
     db.session.commit()
     assert db.session.get(Circle, circle.id).member_count == 1
     assert membership.membership(db.session, circle.id, other.id) is None
@@ -179,7 +184,7 @@ def test_the_cap_cannot_drop_below_the_members(host: User, make_user) -> None:
     for _ in range(3):
         membership.add_member(db.session, circle.id, db.session.merge(make_user()), utcnow())
     with pytest.raises(membership.MembershipError, match="can't be lower"):
-        membership.update_circle(
+        circle_actions.update_circle(
             db.session, circle, name="n", purpose="", member_cap=3, time_zone="UTC", agreement="a"
         )
 
@@ -188,7 +193,7 @@ def test_closing_removes_the_circle_with_its_members_and_invites(host: User, mak
     circle = _circle(host)
     _invite(circle, host)
     membership.add_member(db.session, circle.id, db.session.merge(make_user()), utcnow())
-    membership.close_circle(db.session, circle)
+    circle_actions.close_circle(db.session, circle)
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(invites.Invite)) == 0

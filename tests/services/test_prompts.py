@@ -8,9 +8,12 @@ import pytest
 
 from circles.extensions import db
 from circles.models import Circle, LibraryPrompt, PromptAssignment, User
+from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
+from circles.services.prompts import operations as prompt_actions
+from circles.services.prompts import rotation
 
 
 @pytest.fixture
@@ -38,31 +41,33 @@ def test_the_library_has_forty_prompts_in_eight_categories_and_loads_idempotentl
 def test_a_library_prompt_joins_the_deck_once(circle: Circle) -> None:
     prompts.sync_library(db.session)
     key = prompts.library_data()[0]["key"]
-    first = prompts.add_from_library(db.session, circle, key, _people(circle)[0])
-    again = prompts.add_from_library(db.session, circle, key, _people(circle)[1])
+    first = prompt_actions.add_from_library(db.session, circle, key, _people(circle)[0])
+    again = prompt_actions.add_from_library(db.session, circle, key, _people(circle)[1])
     assert first.id == again.id
-    with pytest.raises(prompts.PromptError):
-        prompts.add_from_library(db.session, circle, "no-such-prompt", _people(circle)[0])
+    with pytest.raises(prompts.NotInLibrary):
+        prompt_actions.add_from_library(db.session, circle, "no-such-prompt", _people(circle)[0])
 
 
 def test_prompt_text_is_trimmed_and_limited(circle: Circle) -> None:
     author = _people(circle)[0]
-    made = prompts.write_prompt(db.session, circle, author, "  What helps?  \n", anonymous=False)
+    made = prompt_actions.write_prompt(
+        db.session, circle, author, "  What helps?  \n", anonymous=False
+    )
     assert made.text == "What helps?"
     with pytest.raises(prompts.PromptError, match="under 300 characters"):
-        prompts.write_prompt(db.session, circle, author, "x" * 301, anonymous=False)
+        prompt_actions.write_prompt(db.session, circle, author, "x" * 301, anonymous=False)
     with pytest.raises(prompts.PromptError, match="Write the question"):
-        prompts.write_prompt(db.session, circle, author, "   ", anonymous=False)
+        prompt_actions.write_prompt(db.session, circle, author, "   ", anonymous=False)
 
 
 def test_votes_toggle_and_order_the_deck(circle: Circle) -> None:
     hana, ari, bo = _people(circle)
-    quiet = prompts.write_prompt(db.session, circle, hana, "Quiet one?", anonymous=False)
-    wanted = prompts.write_prompt(db.session, circle, hana, "Wanted one?", anonymous=False)
-    prompts.toggle_vote(db.session, wanted, ari)
-    prompts.toggle_vote(db.session, wanted, bo)
-    prompts.toggle_vote(db.session, quiet, bo)
-    assert prompts.toggle_vote(db.session, quiet, bo) is False  # unmarked again
+    quiet = prompt_actions.write_prompt(db.session, circle, hana, "Quiet one?", anonymous=False)
+    wanted = prompt_actions.write_prompt(db.session, circle, hana, "Wanted one?", anonymous=False)
+    prompt_actions.toggle_vote(db.session, wanted, ari)
+    prompt_actions.toggle_vote(db.session, wanted, bo)
+    prompt_actions.toggle_vote(db.session, quiet, bo)
+    assert prompt_actions.toggle_vote(db.session, quiet, bo) is False  # unmarked again
     entries = prompts.deck(db.session, circle.id, ari.id)
     assert [(e.prompt.text, e.votes, e.voted_by_me) for e in entries] == [
         ("Wanted one?", 2, True),
@@ -77,7 +82,7 @@ def _weekly(circle: Circle) -> None:
         duration_minutes=90,
         repeat=Repeat.WEEKLY,
     )
-    meetups.schedule(db.session, circle, _people(circle)[0], plan)
+    meetup_actions.schedule_series(db.session, circle, _people(circle)[0], plan)
     db.session.flush()
 
 
@@ -87,17 +92,19 @@ def test_rotation_picks_the_most_wanted_unused_and_never_repeats_until_the_deck_
     hana, ari, bo = _people(circle)
     _weekly(circle)
     texts = ["A?", "B?", "C?"]
-    made = [prompts.write_prompt(db.session, circle, hana, t, anonymous=False) for t in texts]
-    prompts.toggle_vote(db.session, made[2], ari)
-    prompts.toggle_vote(db.session, made[2], bo)
-    prompts.toggle_vote(db.session, made[1], ari)
+    made = [
+        prompt_actions.write_prompt(db.session, circle, hana, t, anonymous=False) for t in texts
+    ]
+    prompt_actions.toggle_vote(db.session, made[2], ari)
+    prompt_actions.toggle_vote(db.session, made[2], bo)
+    prompt_actions.toggle_vote(db.session, made[1], ari)
     now = datetime.now(UTC)
-    prompts.set_rotation(db.session, circle, True, now)
+    prompt_actions.set_rotation(db.session, circle, True, now)
 
     picked = []
     for week in range(5):
         moment = now + timedelta(weeks=week)
-        prompts.ensure_rotation(db.session, circle, moment)
+        rotation.ensure_rotation(db.session, circle, moment)
         upcoming = [o for o in meetups.upcoming(db.session, [circle.id], moment) if not o.cancelled]
         assignment = prompts.assignment_for(db.session, upcoming[0])
         assert assignment is not None and assignment.rotated
@@ -110,23 +117,23 @@ def test_rotation_picks_the_most_wanted_unused_and_never_repeats_until_the_deck_
 def test_rotation_leaves_a_host_chosen_prompt_alone(circle: Circle) -> None:
     hana = _people(circle)[0]
     _weekly(circle)
-    chosen = prompts.write_prompt(db.session, circle, hana, "Chosen?", anonymous=False)
-    prompts.write_prompt(db.session, circle, hana, "Other?", anonymous=False)
+    chosen = prompt_actions.write_prompt(db.session, circle, hana, "Chosen?", anonymous=False)
+    prompt_actions.write_prompt(db.session, circle, hana, "Other?", anonymous=False)
     now = datetime.now(UTC)
     (first, *_rest) = meetups.upcoming(db.session, [circle.id], now)
     prompts.assign(db.session, first, chosen)
-    prompts.set_rotation(db.session, circle, True, now)
+    prompt_actions.set_rotation(db.session, circle, True, now)
     assert prompts.assignment_for(db.session, first).text == "Chosen?"
 
 
 def test_history_keeps_the_words_after_the_prompt_is_removed(circle: Circle) -> None:
     hana = _people(circle)[0]
     _weekly(circle)
-    made = prompts.write_prompt(db.session, circle, hana, "Kept words?", anonymous=False)
+    made = prompt_actions.write_prompt(db.session, circle, hana, "Kept words?", anonymous=False)
     now = datetime.now(UTC)
     first = meetups.upcoming(db.session, [circle.id], now)[0]
     prompts.assign(db.session, first, made)
-    prompts.remove_prompt(db.session, made)
+    prompt_actions.remove_prompt(db.session, made)
     later = now + timedelta(days=8)
     (used,) = prompts.history(db.session, circle.id, later)
     assert used.text == "Kept words?" and used.prompt_id is None

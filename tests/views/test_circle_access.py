@@ -16,11 +16,13 @@ from werkzeug.routing import Rule
 from circles.extensions import db
 from circles.models import Invite, Membership
 from circles.models.base import utcnow
-from circles.services.checkins import signals as checkins
-from circles.services.circles import invites
+from circles.services.checkins import operations as checkin_actions
+from circles.services.circles import operations as circle_actions
+from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
+from circles.services.prompts import operations as prompt_actions
 from tests.conftest import AuthActions
 
 SCOPE_ARGUMENTS = {"circle_id"}
@@ -40,7 +42,7 @@ def _samples(
     host, member = make_user(), make_user()
     circle = make_circle(host, members=(member,))
     with app.app_context():
-        made = invites.create_invite(
+        made = circle_actions.create_invite(
             db.session, db.session.merge(circle), db.session.merge(host), utcnow()
         )
         db.session.commit()
@@ -51,14 +53,16 @@ def _samples(
             repeat=Repeat.WEEKLY,
             rotate_facilitator=True,
         )
-        series = meetups.schedule(
+        series = meetup_actions.schedule_series(
             db.session, db.session.merge(circle), db.session.merge(host), plan
         )
         db.session.commit()
         (first,) = meetups.upcoming(db.session, [circle.id], utcnow(), per_circle=1)
         prompts.sync_library(db.session)
-        signal = checkins.raise_signal(db.session, circle.id, db.session.merge(member), utcnow())
-        prompt = prompts.write_prompt(
+        signal = checkin_actions.raise_signal(
+            db.session, circle.id, db.session.merge(member), utcnow()
+        )
+        prompt = prompt_actions.write_prompt(
             db.session, db.session.merge(circle), db.session.merge(host), "Q?", anonymous=False
         )
         db.session.commit()

@@ -21,7 +21,11 @@ from circles.services.circles.membership import free_seat, lock_circle
 
 
 class AccountError(ValueError):
-    """Refused; the message is for the user."""
+    """Refused; the message is for the user, shown under `field` on a form."""
+
+    def __init__(self, message: str, field: str = "password") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _plain(value: Any) -> Any:
@@ -118,7 +122,7 @@ def export(session: DbSession, user: User) -> dict[str, Any]:
     }
 
 
-def delete_account(session: DbSession, user: User) -> None:
+def erase_account(session: DbSession, user: User) -> None:
     """Delete the account and everything that is only theirs; circles they alone are in close."""
     mine = session.execute(
         sa.select(Membership, Circle)

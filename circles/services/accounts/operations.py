@@ -1,4 +1,7 @@
-"""Sign-up, confirmation, login, profile and password rules."""
+"""Account actions: sign up, confirm, log in, change the profile or password, delete the account.
+
+Each function is one thing a person does, with all it implies; it flushes, never commits.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +9,11 @@ import enum
 from dataclasses import dataclass
 from datetime import time
 
-import sqlalchemy as sa
-
 from circles.models.base import DbSession, utcnow
 from circles.models.user import User
+from circles.services.accounts.data import AccountError, erase_account
+from circles.services.accounts.lookup import find_by_email, normalize_email
 from circles.services.accounts.passwords import Passwords
-
-
-def normalize_email(email: str) -> str:
-    """Emails compare case-insensitively: store and look them up lower-cased."""
-    return email.strip().lower()
-
-
-def find_by_email(session: DbSession, email: str) -> User | None:
-    """The account with this email, whatever its case."""
-    return session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
 class SignUp(enum.Enum):
@@ -92,12 +85,6 @@ def set_password(session: DbSession, passwords: Passwords, user: User, password:
     end_sessions(session, user)
 
 
-def set_reminder_choices(session: DbSession, user: User, off: list[str]) -> None:
-    """The reminder kinds the user turned off."""
-    user.reminders_off = ",".join(sorted(set(off)))
-    session.flush()
-
-
 def update_profile(
     session: DbSession,
     user: User,
@@ -114,3 +101,19 @@ def update_profile(
     user.time_zone = time_zone
     user.quiet_start, user.quiet_end = quiet_start, quiet_end
     session.flush()
+
+
+def change_password(
+    session: DbSession, passwords: Passwords, user: User, *, current: str, new: str
+) -> None:
+    """Change the password after checking the current one; every other session ends."""
+    if not passwords.verify(user.password_hash, current):
+        raise AccountError("That isn't your current password.", field="current")
+    set_password(session, passwords, user, new)
+
+
+def delete_account(session: DbSession, passwords: Passwords, user: User, password: str) -> None:
+    """Delete the account once its password is given again (see `data.erase_account`)."""
+    if not passwords.verify(user.password_hash, password):
+        raise AccountError("That isn't your password.", field="password")
+    erase_account(session, user)

@@ -11,9 +11,9 @@ from circles.models.buddy import BuddyRound
 from circles.models.circle import Circle, Membership
 from circles.models.user import User
 from circles.services.buddies.rounds import buddies_of, groups_for_round, period_index
-from circles.services.load.index import local_date
 from circles.services.reminders import outbox
 from circles.services.reminders.kinds import Kind
+from circles.timezones import local_date
 
 
 def _roster(session: DbSession, circle_id: int) -> list[int]:
@@ -81,22 +81,6 @@ def ensure_round(session: DbSession, circle: Circle, now: datetime) -> BuddyRoun
             tag=f"buddies-{circle.id}",
         )
     return made
-
-
-def set_buddies(
-    session: DbSession, circle: Circle, on: bool, now: datetime, period_days: int | None = None
-) -> None:
-    """Turn rotating buddies on (pairing everyone now) or off, and set how long a pairing lasts."""
-    if period_days is not None:
-        if period_days not in (7, 14, 28):
-            raise ValueError("A pairing lasts 1, 2 or 4 weeks.")
-        circle.buddy_period_days = period_days
-    circle.buddies_on = on
-    if on and circle.buddies_started_on is None:
-        circle.buddies_started_on = local_date(now, circle.time_zone)
-    session.flush()
-    if on:
-        ensure_round(session, circle, now)
 
 
 def my_buddies(session: DbSession, circle: Circle, user: User) -> list[User]:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from circles.models.base import DbSession
-from circles.models.circle import Circle, Invite, Membership
-from circles.models.user import User
-from circles.services.circles.membership import MembershipError, add_member, lock_circle, membership
+from circles.models.circle import Invite
+from circles.services.circles.membership import MembershipError
 
 DEFAULT_VALID_FOR = timedelta(days=7)
 TOKEN_BYTES = 24  # 192 bits
@@ -52,30 +50,6 @@ class NewInvite:
     token: str  # shown once, to the host who made it
 
 
-def create_invite(
-    session: DbSession,
-    circle: Circle,
-    host: User,
-    now: datetime,
-    *,
-    valid_for: timedelta = DEFAULT_VALID_FOR,
-    single_use: bool = False,
-) -> NewInvite:
-    """A new invite link for the circle."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    invite = Invite(
-        circle_id=circle.id,
-        token_hash=hash_token(token),
-        created_by_id=host.id,
-        created_at=now,
-        expires_at=now + valid_for,
-        max_uses=1 if single_use else None,
-    )
-    session.add(invite)
-    session.flush()
-    return NewInvite(invite, token)
-
-
 def find_invite(session: DbSession, token: str) -> Invite | None:
     """The invite this link's token opens, in any state."""
     if not token or len(token) > 100:
@@ -94,13 +68,6 @@ def state_of(invite: Invite, now: datetime) -> InviteState:
     if invite.circle.member_count >= invite.circle.member_cap:
         return InviteState.FULL
     return InviteState.OPEN
-
-
-def revoke(session: DbSession, invite: Invite, now: datetime) -> None:
-    """Withdraw an invite; its link stops working at once."""
-    if invite.revoked_at is None:
-        invite.revoked_at = now
-        session.flush()
 
 
 def open_invites(session: DbSession, circle_id: int, now: datetime) -> list[Invite]:
@@ -130,29 +97,3 @@ def _use(session: DbSession, invite_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def join(
-    session: DbSession, invite: Invite, user: User, *, agreed: bool, now: datetime
-) -> Membership:
-    """Join the invite's circle; needs the agreement accepted, an open invite and a free seat."""
-    existing = membership(session, invite.circle_id, user.id)
-    if existing is not None:
-        return existing
-    if not agreed:
-        raise MembershipError("To join, tick the box to accept the circle's agreement.")
-    lock_circle(session, invite.circle_id)
-    # A double tap waited for the lock behind the first join: it finds that membership now.
-    existing = membership(session, invite.circle_id, user.id)
-    if existing is not None:
-        return existing
-    session.refresh(invite)
-    state = state_of(invite, now)
-    if state is not InviteState.OPEN:
-        raise JoinRefused(state)
-    if not _use(session, invite.id):
-        raise JoinRefused(InviteState.USED_UP)
-    try:
-        return add_member(session, invite.circle_id, user, agreed_at=now)
-    except MembershipError:
-        raise JoinRefused(InviteState.FULL) from None

@@ -7,9 +7,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from circles.models.base import DbSession, utcnow
-from circles.models.checkin import CheckinSignal
-from circles.models.circle import DEFAULT_CAP, Circle, Membership, Role
+from circles.models.base import DbSession
+from circles.models.circle import Circle, Membership, Role
 from circles.models.user import User
 
 DEFAULT_AGREEMENT = """\
@@ -29,57 +28,6 @@ class LastHost(MembershipError):
         super().__init__(
             "A circle needs a host. Make someone else a host first, or close the circle."
         )
-
-
-def create_circle(
-    session: DbSession,
-    creator: User,
-    *,
-    name: str,
-    purpose: str,
-    member_cap: int = DEFAULT_CAP,
-    time_zone: str,
-    agreement: str,
-) -> Circle:
-    """A new circle with its creator as host (who accepts the agreement they wrote)."""
-    now = utcnow()
-    circle = Circle(
-        name=name.strip(),
-        purpose=purpose.strip(),
-        member_cap=member_cap,
-        member_count=1,
-        time_zone=time_zone,
-        agreement=agreement.strip(),
-        created_by_id=creator.id,
-    )
-    session.add(circle)
-    session.flush()
-    session.add(
-        Membership(circle_id=circle.id, user_id=creator.id, role=Role.HOST.value, agreed_at=now)
-    )
-    session.flush()
-    return circle
-
-
-def update_circle(
-    session: DbSession,
-    circle: Circle,
-    *,
-    name: str,
-    purpose: str,
-    member_cap: int,
-    time_zone: str,
-    agreement: str,
-) -> None:
-    """Edit a circle; the cap never drops below the members it already has."""
-    locked = lock_circle(session, circle.id)
-    if member_cap < locked.member_count:
-        raise MembershipError(
-            f"The circle has {locked.member_count} members, so the cap can't be lower than that."
-        )
-    locked.name, locked.purpose = name.strip(), purpose.strip()
-    locked.member_cap, locked.time_zone, locked.agreement = member_cap, time_zone, agreement.strip()
-    session.flush()
 
 
 def lock_circle(session: DbSession, circle_id: int) -> Circle:
@@ -152,53 +100,6 @@ def _host_count(session: DbSession, circle_id: int) -> int:
 def can_step_down(session: DbSession, circle_id: int) -> bool:
     """Whether a host could step down: another host remains."""
     return _host_count(session, circle_id) > 1
-
-
-def leave(session: DbSession, member: Membership) -> None:
-    """The member leaves; the last host cannot."""
-    lock_circle(session, member.circle_id)
-    if member.is_host and _host_count(session, member.circle_id) <= 1:
-        raise LastHost()
-    session.delete(member)
-    session.flush()
-    free_seat(session, member.circle_id)
-    # A member who left no longer asks this circle for anything.
-    session.execute(
-        sa.update(CheckinSignal)
-        .where(
-            CheckinSignal.circle_id == member.circle_id,
-            CheckinSignal.user_id == member.user_id,
-            CheckinSignal.withdrawn_at.is_(None),
-        )
-        .values(withdrawn_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-
-
-def remove_member(session: DbSession, member: Membership) -> None:
-    """A host removes someone (another host too, as long as a host remains)."""
-    leave(session, member)
-
-
-def make_host(session: DbSession, member: Membership) -> None:
-    """Give a member the host role."""
-    member.role = Role.HOST.value
-    session.flush()
-
-
-def step_down(session: DbSession, member: Membership) -> None:
-    """A host becomes a member again, unless they are the last host."""
-    lock_circle(session, member.circle_id)
-    if _host_count(session, member.circle_id) <= 1:
-        raise LastHost()
-    member.role = Role.MEMBER.value
-    session.flush()
-
-
-def close_circle(session: DbSession, circle: Circle) -> None:
-    """Remove the circle and everything in it, for everyone."""
-    session.delete(circle)
-    session.flush()
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,8 @@ import enum
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 DEFAULT_TYPICAL_WEEK = 10
 """Baseline for a user with fewer than 3 logged weeks and no typical-week setting: about two
@@ -132,13 +131,6 @@ class WeekPoint:
     logged: bool
     baseline: Baseline
     level: Level | None
-
-
-def local_date(moment: datetime, zone: str) -> date:
-    """The date an aware datetime falls on in an IANA zone (23:30 local counts on that day)."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("local_date needs an aware datetime")
-    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 def weekly_load(daily: Mapping[date, int], end: date) -> int:

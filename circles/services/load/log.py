@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from circles.models.base import DbSession
-from circles.models.load import TAGS, LoadEntry
+from circles.models.load import LoadEntry
 from circles.models.user import User
 from circles.services.load import index as load_index
 from circles.services.load.index import LoadSnapshot, WeekPoint
 from circles.services.reminders import outbox
 from circles.services.reminders.kinds import Kind
+from circles.timezones import local_date
 
 # Enough history for the 26-week arc plus the 8 weeks before its oldest point.
 HISTORY_DAYS = 7 * (load_index.ARC_WEEKS + load_index.BASELINE_WEEKS)
@@ -27,87 +27,13 @@ class LoadError(ValueError):
 
 def today_for(user: User, now: datetime) -> date:
     """The user's local date now."""
-    return load_index.local_date(now, user.time_zone)
-
-
-def _check_day(user: User, day: date, now: datetime) -> None:
-    today = today_for(user, now)
-    if day > today:
-        raise LoadError("That day hasn't happened yet. Choose today or an earlier day.")
-    if day < today - BACKDATE_LIMIT:
-        raise LoadError("Choose a day within the last 60 days.")
-
-
-def _clean_tags(tags: Iterable[str]) -> str:
-    chosen = [t for t in TAGS if t in set(tags)]
-    return ",".join(chosen)
-
-
-def log(
-    session: DbSession,
-    user: User,
-    *,
-    client_id: str,
-    intensity: int,
-    now: datetime,
-    day: date | None = None,
-) -> tuple[LoadEntry, bool]:
-    """Record one 1:1; the same client id twice returns the first entry. (entry, created)."""
-    if not 1 <= intensity <= 5:
-        raise LoadError("Choose how heavy it was, from 1 to 5.")
-    day = day or today_for(user, now)
-    _check_day(user, day, now)
-    query = sa.select(LoadEntry).where(
-        LoadEntry.user_id == user.id, LoadEntry.client_id == client_id
-    )
-    existing = session.scalar(query)
-    if existing is not None:
-        return existing, False
-    entry = LoadEntry(
-        user_id=user.id, client_id=client_id, local_date=day, intensity=intensity, logged_at=now
-    )
-    try:
-        with session.begin_nested():  # an offline retry racing the first send stores once
-            session.add(entry)
-    except sa.exc.IntegrityError:
-        again = session.scalar(query)
-        if again is None:
-            raise
-        return again, False
-    return entry, True
+    return local_date(now, user.time_zone)
 
 
 def entry_of(session: DbSession, user: User, entry_id: int) -> LoadEntry | None:
     """The user's own entry; anyone else's is None."""
     entry = session.get(LoadEntry, entry_id)
     return entry if entry is not None and entry.user_id == user.id else None
-
-
-def update(
-    session: DbSession,
-    entry: LoadEntry,
-    user: User,
-    *,
-    intensity: int,
-    day: date,
-    minutes: int | None,
-    tags: Iterable[str],
-    now: datetime,
-) -> None:
-    """Change an entry's details."""
-    if not 1 <= intensity <= 5:
-        raise LoadError("Choose how heavy it was, from 1 to 5.")
-    if minutes is not None and not 1 <= minutes <= 600:
-        raise LoadError("Minutes go from 1 to 600.")
-    _check_day(user, day, now)
-    entry.intensity, entry.local_date, entry.minutes = intensity, day, minutes
-    entry.tags = _clean_tags(tags)
-    session.flush()
-
-
-def delete(session: DbSession, entry: LoadEntry) -> None:
-    session.delete(entry)
-    session.flush()
 
 
 def recent(session: DbSession, user: User, limit: int = 20) -> list[LoadEntry]:
@@ -169,13 +95,6 @@ def dashboard(session: DbSession, user: User, now: datetime) -> Dashboard:
     )
 
 
-def save_settings(
-    session: DbSession, user: User, *, typical_week: int | None, threshold: int | None
-) -> None:
-    user.typical_week, user.load_threshold = typical_week, threshold
-    session.flush()
-
-
 def plan_nudge(session: DbSession, user: User, now: datetime) -> bool:
     """Queue a check-in nudge when the rule says so (at most one per 3 days, after quiet hours)."""
     today = today_for(user, now)
@@ -186,7 +105,7 @@ def plan_nudge(session: DbSession, user: User, now: datetime) -> bool:
     if load_index.weekly_load(daily, today) == 0:
         return False
     last = outbox.last_of_kind(session, user, Kind.load_checkin)
-    last_on = load_index.local_date(last.due_at, user.time_zone) if last else None
+    last_on = local_date(last.due_at, user.time_zone) if last else None
     if not load_index.nudge_due(level_today, level_yesterday, last_on, today):
         return False
     return outbox.enqueue(
@@ -198,15 +117,6 @@ def plan_nudge(session: DbSession, user: User, now: datetime) -> bool:
         url="/load",
         tag="load-checkin",
     )
-
-
-def dismiss_nudge(session: DbSession, user: User, now: datetime, *, snooze_week: bool) -> None:
-    """Hide the nudge card for today, or for a week."""
-    today = today_for(user, now)
-    user.nudge_dismissed_on = today
-    if snooze_week:
-        user.nudge_snoozed_until = today + timedelta(days=7)
-    session.flush()
 
 
 def nudge_visible(user: User, board: Dashboard) -> bool:

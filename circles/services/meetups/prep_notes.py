@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from circles.models.base import DbSession, utcnow
-from circles.models.prompt import NOTE_MAX, PrepNote
+from circles.models.base import DbSession
+from circles.models.prompt import PrepNote
 from circles.models.user import User
-from circles.services.idempotent import add_once
 from circles.services.meetups.series import Occurrence
 
 
@@ -20,32 +19,3 @@ def my_note(session: DbSession, occurrence: Occurrence, author: User) -> PrepNot
             PrepNote.occurrence_key == occurrence.key,
         )
     )
-
-
-def save_note(
-    session: DbSession, occurrence: Occurrence, author: User, body: str
-) -> PrepNote | None:
-    """Save (or, when empty, delete) the author's note."""
-    body = body.strip()
-    if len(body) > NOTE_MAX:
-        raise ValueError(f"Keep the note under {NOTE_MAX} characters.")
-    note = my_note(session, occurrence, author)
-    if not body:
-        if note is not None:
-            session.delete(note)
-            session.flush()
-        return None
-    if note is None:
-        note = add_once(
-            session,
-            PrepNote(
-                user_id=author.id,
-                series_id=occurrence.series.id,
-                occurrence_key=occurrence.key,
-                body=body,
-            ),
-            lambda: my_note(session, occurrence, author),
-        )
-    note.body, note.updated_at = body, utcnow()
-    session.flush()
-    return note

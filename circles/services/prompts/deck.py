@@ -10,7 +10,6 @@ from importlib import resources
 import sqlalchemy as sa
 
 from circles.models.base import DbSession, utcnow
-from circles.models.circle import Circle, Membership
 from circles.models.prompt import (
     PROMPT_MAX,
     DeckPrompt,
@@ -19,10 +18,7 @@ from circles.models.prompt import (
     PromptVote,
 )
 from circles.models.user import User
-from circles.services.idempotent import add_once
-from circles.services.meetups.series import Occurrence, upcoming
-from circles.services.reminders import outbox
-from circles.services.reminders.kinds import Kind
+from circles.services.meetups.series import Occurrence
 
 CATEGORIES = {
     "checking-in": "Checking in",
@@ -34,6 +30,10 @@ CATEGORIES = {
     "looking-after-yourself": "Looking after yourself",
     "celebrating": "Celebrating",
 }
+
+
+class NotInLibrary(LookupError):
+    """No library prompt has that key."""
 
 
 class PromptError(ValueError):
@@ -82,39 +82,6 @@ def clean_text(text: str) -> str:
     return cleaned
 
 
-def add_from_library(session: DbSession, circle: Circle, key: str, by: User) -> DeckPrompt:
-    """Add a library prompt to the circle's deck (once)."""
-    source = session.scalar(sa.select(LibraryPrompt).where(LibraryPrompt.key == key))
-    if source is None:
-        raise PromptError("That prompt isn't in the library.")
-    query = sa.select(DeckPrompt).where(
-        DeckPrompt.circle_id == circle.id, DeckPrompt.library_key == key
-    )
-    existing = session.scalar(query)
-    if existing is not None:
-        return existing
-    prompt = DeckPrompt(
-        circle_id=circle.id,
-        text=source.text,
-        category=source.category,
-        library_key=key,
-        author_id=by.id,
-    )
-    return add_once(session, prompt, lambda: session.scalar(query))
-
-
-def write_prompt(
-    session: DbSession, circle: Circle, author: User, text: str, *, anonymous: bool
-) -> DeckPrompt:
-    """A member's own prompt for the deck, optionally without their name."""
-    prompt = DeckPrompt(
-        circle_id=circle.id, text=clean_text(text), author_id=author.id, anonymous=anonymous
-    )
-    session.add(prompt)
-    session.flush()
-    return prompt
-
-
 def can_edit(prompt: DeckPrompt, user: User) -> bool:
     """Authors edit their own written prompts (library prompts stay as written)."""
     return prompt.library_key is None and prompt.author_id == user.id
@@ -123,36 +90,6 @@ def can_edit(prompt: DeckPrompt, user: User) -> bool:
 def can_remove(prompt: DeckPrompt, user: User, is_host: bool) -> bool:
     """Authors remove their own; hosts remove any."""
     return is_host or prompt.author_id == user.id
-
-
-def edit_prompt(session: DbSession, prompt: DeckPrompt, text: str, *, anonymous: bool) -> None:
-    prompt.text, prompt.anonymous = clean_text(text), anonymous
-    session.flush()
-
-
-def remove_prompt(session: DbSession, prompt: DeckPrompt) -> None:
-    """Take it out of the deck; the circle's history keeps the words it was used with."""
-    session.delete(prompt)
-    session.flush()
-
-
-def toggle_vote(session: DbSession, prompt: DeckPrompt, user: User) -> bool:
-    """Mark or unmark "I'd like to discuss this"; returns the new state."""
-    vote = session.scalar(
-        sa.select(PromptVote).where(
-            PromptVote.prompt_id == prompt.id, PromptVote.user_id == user.id
-        )
-    )
-    if vote is not None:
-        session.delete(vote)
-        session.flush()
-        return False
-    try:
-        with session.begin_nested():  # a double tap inserts once
-            session.add(PromptVote(prompt_id=prompt.id, user_id=user.id))
-    except sa.exc.IntegrityError:
-        pass
-    return True
 
 
 @dataclass(frozen=True)
@@ -210,6 +147,14 @@ def _use_counts(session: DbSession, circle_id: int) -> dict[int, int]:
     return {prompt_id: count for prompt_id, count in rows if prompt_id is not None}
 
 
+def in_deck(session: DbSession, circle_id: int, prompt_id: int | None) -> DeckPrompt | None:
+    """A prompt of this circle's deck by id; None for no id or another circle's prompt."""
+    if not prompt_id:
+        return None
+    prompt = session.get(DeckPrompt, prompt_id)
+    return prompt if prompt is not None and prompt.circle_id == circle_id else None
+
+
 def assignment_for(session: DbSession, occurrence: Occurrence) -> PromptAssignment | None:
     """The prompt assigned to an occurrence, if any."""
     return session.scalar(
@@ -218,21 +163,6 @@ def assignment_for(session: DbSession, occurrence: Occurrence) -> PromptAssignme
             PromptAssignment.occurrence_key == occurrence.key,
         )
     )
-
-
-def assignments_for(
-    session: DbSession, occurrences: list[Occurrence]
-) -> dict[tuple[int, str], PromptAssignment]:
-    """Assignments of several occurrences (one query)."""
-    if not occurrences:
-        return {}
-    rows = session.scalars(
-        sa.select(PromptAssignment).where(
-            PromptAssignment.series_id.in_({o.series.id for o in occurrences}),
-            PromptAssignment.occurrence_key.in_({o.key for o in occurrences}),
-        )
-    )
-    return {(a.series_id, a.occurrence_key): a for a in rows}
 
 
 def assign(
@@ -259,69 +189,6 @@ def assign(
     current.assigned_at = utcnow()
     session.flush()
     return current
-
-
-def most_wanted_unused(session: DbSession, circle_id: int) -> DeckPrompt | None:
-    """The deck's most wanted prompt not used yet; once all are used, the least used again."""
-    entries = deck(session, circle_id, None)
-    if not entries:
-        return None
-    fewest = min(e.times_used for e in entries)
-    candidates = [e for e in entries if e.times_used == fewest]
-    return max(
-        candidates, key=lambda e: (e.votes, -e.prompt.created_at.timestamp(), -e.prompt.id)
-    ).prompt
-
-
-def ensure_rotation(session: DbSession, circle: Circle, now: datetime) -> PromptAssignment | None:
-    """With rotation on, give the next meetup a prompt if it has none. Returns a new assignment."""
-    if not circle.rotate_prompts:
-        return None
-    coming = [occ for occ in upcoming(session, [circle.id], now, per_circle=4) if not occ.cancelled]
-    if not coming or assignment_for(session, coming[0]) is not None:
-        return None
-    prompt = most_wanted_unused(session, circle.id)
-    if prompt is None:
-        return None
-    made = assign(session, coming[0], prompt, rotated=True)
-    announce(session, coming[0], now)
-    return made
-
-
-def announce(session: DbSession, occurrence: Occurrence, now: datetime) -> None:
-    """Tell the circle's members a prompt is ready for their next meetup (generic words only)."""
-    if occurrence.start <= now or occurrence.cancelled:
-        return
-    members = session.scalars(
-        sa.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.circle_id == occurrence.circle_id)
-    )
-    for user in members:
-        outbox.enqueue(
-            session,
-            user,
-            Kind.prompt_assigned,
-            f"prompt_assigned:{user.id}:{occurrence.series.id}:{occurrence.key}",
-            now,
-            url=f"/circles/{occurrence.circle_id}/meetups/{occurrence.series.id}/{occurrence.key}",
-            tag=f"prompt-{occurrence.series.id}-{occurrence.key}",
-        )
-
-
-def rotate_all(session: DbSession, now: datetime) -> int:
-    """The worker's pass: fill the next meetup of every circle with rotation on."""
-    made = 0
-    for circle in session.scalars(sa.select(Circle).where(Circle.rotate_prompts.is_(True))):
-        made += ensure_rotation(session, circle, now) is not None
-    return made
-
-
-def set_rotation(session: DbSession, circle: Circle, on: bool, now: datetime) -> None:
-    """Turn prompt rotation on or off; turning it on fills the next meetup at once."""
-    circle.rotate_prompts = on
-    session.flush()
-    ensure_rotation(session, circle, now)
 
 
 def history(session: DbSession, circle_id: int, now: datetime) -> list[PromptAssignment]:

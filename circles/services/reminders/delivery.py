@@ -176,15 +176,6 @@ def record(
     _settle(note, user, [result for _id, result in results], now, tally)
 
 
-def deliver_one(
-    session: DbSession, notification_id: int, sender: Sender, now: datetime, tally: Tally
-) -> None:
-    """Prepare, send and record one claimed notification in this session (the caller commits)."""
-    prepared = prepare(session, notification_id, now, tally)
-    if prepared is not None:
-        record(session, prepared, send(prepared, sender), now, tally)
-
-
 def _settle(
     note: Notification, user: User | None, results: list[Result], now: datetime, tally: Tally
 ) -> None:

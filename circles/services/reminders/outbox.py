@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from circles.models.base import DbSession, utcnow
+from circles.models.base import DbSession
 from circles.models.notification import Notification, Status
 from circles.models.user import User
 from circles.push.payload import check_tag, check_url
@@ -57,16 +57,6 @@ def enqueue(
     )
     result = session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def mark_read(session: DbSession, user: User, notification_id: int | None = None) -> None:
-    """Mark one of the user's notifications read, or all of them."""
-    query = sa.update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
-    )
-    if notification_id is not None:
-        query = query.where(Notification.id == notification_id)
-    session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def last_of_kind(session: DbSession, user: User, kind: Kind) -> Notification | None:

@@ -19,6 +19,10 @@ class SubscriptionError(ValueError):
     """The browser sent something that isn't a usable push subscription."""
 
 
+class SubscriptionTaken(SubscriptionError):
+    """The endpoint is registered to another account (which alone may remove it)."""
+
+
 def _key(value: Any, length: int, name: str) -> str:
     if not isinstance(value, str) or not value or len(value) > 200:
         raise SubscriptionError(f"The subscription's {name} key is missing.")
@@ -46,33 +50,6 @@ def validate(
     if not isinstance(keys, Mapping):
         raise SubscriptionError("The subscription has no keys.")
     return endpoint, _key(keys.get("p256dh"), 65, "p256dh"), _key(keys.get("auth"), 16, "auth")
-
-
-def save(
-    session: DbSession, user: User, endpoint: str, p256dh: str, auth: str, device: str
-) -> PushSubscription:
-    """Store the device for the user; a known endpoint moves to whoever subscribed last."""
-    subscription = session.scalar(
-        sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
-    )
-    if subscription is None:
-        subscription = PushSubscription(endpoint=endpoint)
-        session.add(subscription)
-    subscription.user_id, subscription.p256dh, subscription.auth = user.id, p256dh, auth
-    subscription.device = device[:60]
-    subscription.error_count, subscription.first_error_at = 0, None
-    session.flush()
-    return subscription
-
-
-def remove(session: DbSession, user: User, endpoint: str) -> bool:
-    """Forget the user's device with this endpoint."""
-    result = session.execute(
-        sa.delete(PushSubscription).where(
-            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
-        )
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def of(session: DbSession, user: User) -> list[PushSubscription]:
