@@ -47,7 +47,3 @@ def write_intent() -> Iterator[None]:
         yield
     finally:
         _write_intent.reset(token)
-
-
-def is_postgresql(engine: sa.Engine) -> bool:
-    return engine.dialect.name == "postgresql"

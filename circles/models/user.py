@@ -49,9 +49,5 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
         """Whether the user gets reminders of this kind."""
         return kind not in self.reminders_off.split(",")
 
-    @property
-    def has_quiet_hours(self) -> bool:
-        return self.quiet_start is not None and self.quiet_end is not None
-
     def __repr__(self) -> str:
         return f"<User {self.id}>"

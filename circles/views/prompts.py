@@ -26,7 +26,7 @@ def _deck_page(access: CircleAccess, form: PromptForm | None = None) -> Any:
         "prompts/deck.html",
         circle=access.circle,
         me=access.me,
-        entries=prompts.deck(db.session, access.circle.id, current_user.id),
+        entries=prompts.deck(db.session, access.circle.id, current_user.id, access.me.is_host),
         used=prompts.history(db.session, access.circle.id, utcnow()),
         form=form or PromptForm(formdata=None),
         rotation=RotationForm(formdata=None, on=access.circle.rotate_prompts),
@@ -101,7 +101,7 @@ def add_from_library(circle_id: int, library_key: str) -> Any:
 def edit(circle_id: int, prompt_id: int) -> Any:
     access = circle_or_404(circle_id)
     prompt = in_circle_or_404(DeckPrompt, prompt_id, access)
-    if not prompts.can_edit(prompt, current_user):
+    if not prompts.can_edit(prompt, current_user.id):
         abort(403)
     form = PromptForm(obj=prompt)
     if form.validate_on_submit():
@@ -123,7 +123,7 @@ def edit(circle_id: int, prompt_id: int) -> Any:
 def remove(circle_id: int, prompt_id: int) -> Any:
     access = circle_or_404(circle_id)
     prompt = in_circle_or_404(DeckPrompt, prompt_id, access)
-    if not prompts.can_remove(prompt, current_user, access.me.is_host):
+    if not prompts.can_remove(prompt, current_user.id, access.me.is_host):
         abort(403)
     if ConfirmForm().validate_on_submit():
         attempt(

@@ -10,7 +10,7 @@ import pytest
 
 from circles.services.buddies.rounds import (
     MAX_MEMBERS,
-    _extra_position,
+    _position_groups,
     buddies_of,
     cycle_length,
     groups_for_round,
@@ -79,7 +79,7 @@ def test_even_circle_pairs_everyone_with_everyone_exactly_once_per_cycle(n: int)
 def test_odd_circle_meets_every_pair_and_makes_each_member_the_extra_once(n: int) -> None:
     members = circle(n)
     meetings = pair_meetings(members, range(n))
-    extras = [_extra_position(n, r) for r in range(n)]
+    extras = [_position_groups(n, r)[0] for r in range(n)]
 
     assert cycle_length(n) == n
     assert set(meetings) == all_pairs(members)
@@ -127,7 +127,7 @@ def test_a_different_pair_takes_the_extra_member_each_round(n: int) -> None:
     members = circle(n)
     hosts = set()
     for r in range(n):
-        position = _extra_position(n, r)
+        position = _position_groups(n, r)[0]
         assert position is not None
         extra = members[position]
         trio = next(group for group in groups_for_round(members, r) if len(group) == 3)

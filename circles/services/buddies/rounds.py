@@ -167,11 +167,6 @@ def _position_groups(n: int, round_index: int) -> tuple[int | None, list[tuple[i
     return bye, groups
 
 
-def _extra_position(n: int, round_index: int) -> int | None:
-    """The position of the member who joins a pair to make a trio (odd n >= 3), else None."""
-    return _position_groups(n, round_index)[0]
-
-
 def groups_for_round(members: Sequence[int], round_index: int) -> list[tuple[int, ...]]:
     """The buddy groups for round ``round_index`` (any non-negative int; wraps round the cycle).
 

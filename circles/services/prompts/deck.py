@@ -82,14 +82,14 @@ def clean_text(text: str) -> str:
     return cleaned
 
 
-def can_edit(prompt: DeckPrompt, user: User) -> bool:
+def can_edit(prompt: DeckPrompt, user_id: int | None) -> bool:
     """Authors edit their own written prompts (library prompts stay as written)."""
-    return prompt.library_key is None and prompt.author_id == user.id
+    return prompt.library_key is None and user_id is not None and prompt.author_id == user_id
 
 
-def can_remove(prompt: DeckPrompt, user: User, is_host: bool) -> bool:
+def can_remove(prompt: DeckPrompt, user_id: int | None, is_host: bool) -> bool:
     """Authors remove their own; hosts remove any."""
-    return is_host or prompt.author_id == user.id
+    return is_host or (user_id is not None and prompt.author_id == user_id)
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,14 @@ class DeckEntry:
     votes: int
     voted_by_me: bool
     times_used: int
+    can_edit: bool = False  # the viewer may edit it
+    can_remove: bool = False  # the viewer may remove it
 
 
-def deck(session: DbSession, circle_id: int, viewer_id: int | None) -> list[DeckEntry]:
-    """The deck, most wanted first (three queries)."""
+def deck(
+    session: DbSession, circle_id: int, viewer_id: int | None, viewer_is_host: bool = False
+) -> list[DeckEntry]:
+    """The deck, most wanted first, with what the viewer may do to each (three queries)."""
     prompts = list(
         session.scalars(
             sa.select(DeckPrompt)
@@ -132,6 +136,8 @@ def deck(session: DbSession, circle_id: int, viewer_id: int | None) -> list[Deck
             votes=len(votes[p.id]),
             voted_by_me=viewer_id in votes[p.id],
             times_used=used.get(p.id, 0),
+            can_edit=can_edit(p, viewer_id),
+            can_remove=can_remove(p, viewer_id, viewer_is_host),
         )
         for p in prompts
     ]
