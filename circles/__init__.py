@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
 
-    from circles import cli, errors, routing, security, sessions, templating
+    from circles import commands, errors, routing, security, sessions, templating
     from circles.views import register_blueprints
 
     routing.init_app(app)
@@ -42,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
-    cli.init_app(app)
+    commands.init_app(app)
     return app
 
 
