@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
+
+from dateutil import tz as dateutil_tz
 
 
 @cache
@@ -28,3 +30,16 @@ def local_date(moment: datetime, zone: str) -> date:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("local_date needs an aware datetime")
     return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def wall_time_to_utc(moment_local: datetime, zone: str, fold: int = 0) -> datetime:
+    """A naive wall time in the zone as an aware UTC datetime, the same way everywhere.
+
+    A time the clocks skip (spring forward) moves forward by the size of the gap, as
+    ``dateutil.tz.resolve_imaginary`` does (02:30 in a one-hour gap is 03:30); a time that happens
+    twice (fall back) is the first of the two unless ``fold=1`` asks for the second.
+    """
+    if moment_local.tzinfo is not None:
+        raise ValueError("wall_time_to_utc needs a naive wall time")
+    aware = dateutil_tz.resolve_imaginary(moment_local.replace(tzinfo=ZoneInfo(zone), fold=fold))
+    return aware.astimezone(UTC)

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, Self
 from urllib.parse import urlsplit
 
+import jwt
 import requests
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from webpush import WebPush
 from webpush.types import WebPushSubscription
 
@@ -41,7 +41,7 @@ from circles.push.outcomes import (
     backoff,
     parse_retry_after,
 )
-from circles.push.vapid import VapidKeys, b64url_decode, b64url_encode
+from circles.push.vapid import VapidKeys, b64url_decode
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,6 @@ VAPID_LIFETIME: Final = 12 * 60 * 60
 URGENCIES: Final = frozenset({"very-low", "low", "normal", "high"})
 
 _TOPIC: Final = re.compile(r"[A-Za-z0-9_-]{1,32}")
-_JWT_HEADER: Final = b64url_encode(b'{"typ":"JWT","alg":"ES256"}')
 
 
 def _origin(endpoint: str) -> str:
@@ -183,12 +182,8 @@ class PushSender:
             "exp": int(now if now is not None else time.time()) + VAPID_LIFETIME,
             "sub": self.subject,
         }
-        body = b64url_encode(json.dumps(claims, separators=(",", ":")).encode())
-        signing_input = f"{_JWT_HEADER}.{body}".encode("ascii")
-        der = self._private_key.sign(signing_input, ec.ECDSA(hashes.SHA256()))
-        r, s = decode_dss_signature(der)
-        signature = b64url_encode(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
-        return f"vapid t={_JWT_HEADER}.{body}.{signature}, k={self._server_key}"
+        token = jwt.encode(claims, self._private_key, algorithm="ES256", headers={"typ": "JWT"})
+        return f"vapid t={token}, k={self._server_key}"
 
     def encrypt(self, subscription: Mapping[str, Any], payload: bytes) -> bytes:
         """The aes128gcm body for ``subscription`` (``webpush`` does the cryptography)."""

@@ -6,7 +6,9 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.tz import datetime_exists
 
+from circles.services.meetups.recurrence import to_utc
 from circles.services.reminders.quiet_hours import defer_out_of_quiet_hours, in_quiet_hours
 
 NIGHT = (time(21, 0), time(8, 0))
@@ -100,13 +102,15 @@ def test_deferral_across_the_spring_change_keeps_eight_oclock_local() -> None:
     assert result == utc(2025, 3, 30, 7, 0)
 
 
-def test_deferral_to_a_skipped_time_lands_when_the_clocks_jump() -> None:
-    # 01:30 does not exist in London on 30 March 2025; the first valid moment after it is
-    # 02:00 BST, the instant the clocks jump (01:00 UTC).
+def test_deferral_to_a_skipped_time_moves_forward_by_the_gap_as_meetups_do() -> None:
+    # 01:30 does not exist in London on 30 March 2025: like a meetup at that time, it moves
+    # forward by the hour the clocks skip, to 02:30 BST (01:30 UTC).
     result = defer_out_of_quiet_hours(utc(2025, 3, 29, 23, 0), LONDON, time(22, 0), time(1, 30))
 
-    assert result == utc(2025, 3, 30, 1, 0)
-    assert result.astimezone(ZoneInfo(LONDON)).time() == time(2, 0)
+    assert result == utc(2025, 3, 30, 1, 30)
+    assert result.astimezone(ZoneInfo(LONDON)).time() == time(2, 30)
+    meetup = to_utc(datetime(2025, 3, 30, 1, 30), LONDON)  # noqa: DTZ001 - a naive wall time
+    assert meetup == result
 
 
 def test_deferral_across_the_autumn_change_keeps_eight_oclock_local() -> None:
@@ -144,8 +148,17 @@ def test_deferral_is_the_first_moment_outside_quiet_hours_around_each_change(
 
         assert result >= moment
         assert not in_quiet_hours(result, LONDON, *window)
-        if result > moment:
+        if result > moment and not _skipped(result, window[1]):
             assert in_quiet_hours(result - timedelta(seconds=1), LONDON, *window)
+
+
+def _skipped(result: datetime, end: time) -> bool:
+    """True when the window's end did not exist that day and the deferral moved it by the gap."""
+    day = result.astimezone(ZoneInfo(LONDON)).date()
+    wall = datetime.combine(day, end)
+    return not datetime_exists(wall.replace(tzinfo=ZoneInfo(LONDON))) and result == to_utc(
+        wall, LONDON
+    )
 
 
 def test_quiet_hours_refuse_a_naive_datetime() -> None:

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, rrulestr, weekday, weekdays
 
+from circles.timezones import wall_time_to_utc
+
 _UTC_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 _LOCAL_FORMAT: Final = "%Y%m%dT%H%M%S"
 _END_OF_DAY: Final = time(23, 59, 59)
@@ -186,7 +188,7 @@ def to_utc(moment_local: datetime, zone: str) -> datetime:
     is its first occurrence (``fold=0``).
     """
     _require_naive(moment_local, "moment_local")
-    return moment_local.replace(tzinfo=ZoneInfo(zone), fold=0).astimezone(UTC)
+    return wall_time_to_utc(moment_local, zone)
 
 
 def occurrences(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from circles.timezones import wall_time_to_utc
+
 
 def _require_aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -31,34 +33,17 @@ def in_quiet_hours(moment_utc: datetime, zone: str, start: time | None, end: tim
     return _inside(wall, start, end)
 
 
-def _wall_clock_to_utc(day: date, wall: time, tz: ZoneInfo, not_before: datetime) -> datetime:
-    """The first UTC moment at or after ``not_before`` when the clock in ``tz`` shows day/wall.
+def _wall_clock_to_utc(day: date, wall: time, zone: str, not_before: datetime) -> datetime:
+    """The first UTC moment at or after ``not_before`` when the clock in ``zone`` shows day/wall.
 
-    If the clocks skip that wall time that day, the moment they jump: the first valid local time
-    after it.
+    A wall time the clocks skip that day moves forward by the gap, as meetups do
+    (:func:`circles.timezones.wall_time_to_utc`); one that happens twice is the first not in
+    the past.
     """
     naive = datetime.combine(day, wall.replace(tzinfo=None))
-    real = []
-    for fold in (0, 1):
-        utc = naive.replace(tzinfo=tz, fold=fold).astimezone(UTC)
-        if utc.astimezone(tz).replace(tzinfo=None) == naive:
-            real.append(utc)
-    if real:
-        # In the autumn the wall time happens twice: the first one not in the past wins.
-        later = [moment for moment in real if moment >= not_before]
-        return min(later) if later else max(real)
-    # Skipped: fold=1 reads the wall time with the offset after the jump (a moment before the
-    # jump), fold=0 with the offset before it (a moment after). The jump lies between: find it.
-    low = int(naive.replace(tzinfo=tz, fold=1).timestamp())
-    high = int(naive.replace(tzinfo=tz, fold=0).timestamp())
-    offset_after = datetime.fromtimestamp(high, tz).utcoffset()
-    while high - low > 1:
-        middle = (low + high) // 2
-        if datetime.fromtimestamp(middle, tz).utcoffset() == offset_after:
-            high = middle
-        else:
-            low = middle
-    return datetime.fromtimestamp(high, UTC)
+    both = sorted({wall_time_to_utc(naive, zone, fold) for fold in (0, 1)})
+    later = [moment for moment in both if moment >= not_before]
+    return later[0] if later else both[-1]
 
 
 def defer_out_of_quiet_hours(
@@ -69,14 +54,14 @@ def defer_out_of_quiet_hours(
     Outside quiet hours that is ``moment_utc`` itself (in UTC). Inside, it is the window's end on
     the local date the window ends: the same day, or the next one for a window crossing midnight
     entered before midnight. On a daylight-saving change the end is read on the local clock
-    (08:00 stays 08:00); if that time is skipped that day, the first valid moment after it.
+    (08:00 stays 08:00); if that time is skipped that day, it moves forward by the gap.
     """
     _require_aware(moment_utc)
     result = moment_utc.astimezone(UTC)
     if start is None or end is None or start == end:
         return result
     tz = ZoneInfo(zone)
-    # A second pass only when a skipped end time lands inside a window starting right after it.
+    # A second pass only when a moved end time lands inside a window starting right after it.
     for _ in range(3):
         local = result.astimezone(tz)
         wall = local.time()
@@ -85,5 +70,5 @@ def defer_out_of_quiet_hours(
         ends_on = local.date()
         if start > end and wall >= start:
             ends_on += timedelta(days=1)
-        result = _wall_clock_to_utc(ends_on, end, tz, result)
+        result = _wall_clock_to_utc(ends_on, end, zone, result)
     return result
