@@ -124,3 +124,18 @@ def test_a_steady_week_queues_nothing(user: User) -> None:
     load_actions.log_entry(db.session, user, client_id="steady-0001", intensity=3, now=NOW)
     assert not load.plan_nudge(db.session, user, NOW)
     assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
+
+
+def test_editing_an_entry_to_a_heavy_day_plans_the_nudge(user: User) -> None:
+    user.typical_week = 2
+    entry, _ = load_actions.log_entry(
+        db.session, user, client_id="light-0001", intensity=1, now=NOW
+    )
+    assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
+
+    load_actions.edit_entry(
+        db.session, entry, user, intensity=5, day=entry.local_date, minutes=None, tags=(), now=NOW
+    )
+
+    nudges = db.session.scalars(db.select(Notification)).all()
+    assert [n.kind for n in nudges] == ["load_checkin"]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from circles.extensions import db
-from circles.models import Circle, LibraryPrompt, PromptAssignment, User
+from circles.models import Circle, LibraryPrompt, Notification, PromptAssignment, User
 from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
@@ -138,3 +138,21 @@ def test_history_keeps_the_words_after_the_prompt_is_removed(circle: Circle) -> 
     (used,) = prompts.history(db.session, circle.id, later)
     assert used.text == "Kept words?" and used.prompt_id is None
     assert db.session.scalar(db.select(db.func.count()).select_from(PromptAssignment)) == 1
+
+
+def test_assigning_a_prompt_tells_every_member_in_generic_words(circle: Circle) -> None:
+    hana = _people(circle)[0]
+    _weekly(circle)
+    chosen = prompt_actions.write_prompt(
+        db.session, circle, hana, "What kept you up this week?", anonymous=False
+    )
+    now = datetime.now(UTC)
+    first = meetups.upcoming(db.session, [circle.id], now)[0]
+
+    prompt_actions.assign_prompt(db.session, first, chosen, now)
+
+    told = db.session.scalars(
+        db.select(Notification).where(Notification.kind == "prompt_assigned")
+    ).all()
+    assert sorted(n.user_id for n in told) == sorted(u.id for u in _people(circle))
+    assert all("kept you up" not in n.body for n in told)  # the prompt's words stay in the app

@@ -76,3 +76,24 @@ def test_an_incomplete_pulse_is_refused_with_the_answers_kept(
     assert 'value="5" checked' in response.get_data(as_text=True) or "checked" in response.get_data(
         as_text=True
     )
+
+
+def test_today_offers_a_check_in_with_the_buddy_when_the_week_runs_heavy(
+    app: Flask, make_user, make_circle
+) -> None:
+    host, ari = make_user(display_name="Hana"), make_user(display_name="Ari")
+    circle = make_circle(host, members=(ari,), name="Harbour")
+    _client(app, host).post(
+        f"/circles/{circle.id}/host/buddies", data={"on": "y", "period_days": "14"}
+    )
+    ari_client = _client(app, ari)
+    assert "Check in with your buddy" not in text(ari_client.get("/"))  # a calm week: no card
+
+    ari_client.post("/load/settings", data={"typical_week": "5"})
+    for n in range(3):
+        ari_client.post("/log", data={"intensity": "5", "client_id": f"heavy-{n:06d}"})
+    today = ari_client.get("/")
+
+    assert "A heavier week than your usual" in text(today)
+    assert "Check in with your buddy, Hana" in text(today)
+    assert f'href="/circles/{circle.id}#buddy-heading"' in today.get_data(as_text=True)
