@@ -161,7 +161,7 @@ def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = lookup.find_by_email(db.session, form.email.data or "")
-        if user is not None and user.email_confirmed_at is not None:
+        if user is not None:  # unconfirmed too: a reset is how a first password is replaced
             token = tokens.make(current_app.config["SECRET_KEY"], tokens.RESET, user)
             mail.send(
                 current_app.config,
@@ -192,7 +192,7 @@ def reset_password(token: str) -> Any:
         return render_template("auth/link_invalid.html", purpose="reset"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.set_password(db.session, passwords(), user, form.password.data or "")
+        accounts.reset_password(db.session, passwords(), user, form.password.data or "")
         db.session.commit()
         end_session()
         flash(

@@ -193,7 +193,7 @@ def test_a_hanging_push_service_does_not_block_the_web_app(
 
     worker = threading.Thread(target=work)
     worker.start()
-    clock.sleep(1.0)  # the worker is now waiting on the push service
+    push_service.wait_until_holding()  # the worker is now waiting on the push service
     started = clock.monotonic()
     response = client.post("/log", data={"intensity": "3", "client_id": "during-hang"})
     took = clock.monotonic() - started

@@ -290,6 +290,7 @@ class LocalPushService:
         self._behaviour = _Behaviour()
         self._connections: set[socket.socket] = set()
         self._stopping = threading.Event()
+        self._holding = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._port = 0
@@ -433,6 +434,11 @@ class LocalPushService:
         with self._lock:
             self._behaviour.hangs[key] = seconds
 
+    def wait_until_holding(self, timeout: float = 10.0) -> None:
+        """Return once a request is being held by :meth:`hang` (a client is waiting on us)."""
+        if not self._holding.wait(timeout):
+            raise AssertionError(f"no request reached the hanging push service within {timeout}s")
+
     def reset_behaviour(self) -> None:
         """Undo every :meth:`respond_with` and :meth:`hang`; forgotten subscriptions stay gone."""
         with self._lock:
@@ -502,6 +508,8 @@ class LocalPushService:
 
         with self._lock:
             pause = self._behaviour.hangs.get(subscription_id, self._behaviour.hangs.get(None))
+        if pause:
+            self._holding.set()
         if pause and self._stopping.wait(pause):
             request.close_connection = True
             return

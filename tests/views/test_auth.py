@@ -293,3 +293,40 @@ def test_new_accounts_are_stored_lower_cased_with_an_argon2id_hash(
         assert user is not None
         assert user.password_hash.startswith("$argon2id$")
         assert user.time_zone == "Europe/Paris"
+
+
+def test_signing_up_again_never_replaces_an_unconfirmed_accounts_password(
+    client: FlaskClient, auth: AuthActions, mailbox: Mailbox, app: Flask
+) -> None:
+    sign_up(client, "owner@example.com", password="the owner's own words")
+    mailbox.wait_for("owner@example.com")
+    mailbox.clear()
+    # Someone else types the same address with their own password and name.
+    sign_up(client, "owner@example.com", password="an intruder's password", display_name="Eve")
+    newest = link_in(mailbox.wait_for("owner@example.com"), "/confirm/")
+
+    client.get(newest)  # the owner opens the newest email
+    client.post("/logout")
+
+    assert auth.login("owner@example.com", "an intruder's password").status_code == 400
+    assert auth.login("owner@example.com", "the owner's own words").status_code == 302
+    with app.app_context():
+        owner = db.session.scalar(db.select(User).where(User.email == "owner@example.com"))
+        assert owner is not None and owner.display_name == "Robin"
+
+
+def test_an_unconfirmed_account_can_reset_its_password_which_confirms_it(
+    client: FlaskClient, auth: AuthActions, mailbox: Mailbox
+) -> None:
+    sign_up(client, "forgetful@example.com", password="a password long forgotten")
+    mailbox.clear()
+
+    client.post("/password/forgot", data={"email": "forgetful@example.com"})
+    reset = link_in(mailbox.wait_for("forgetful@example.com"), "/password/reset/")
+    done = client.post(
+        reset, data={"password": "a fresh start at last", "confirm": "a fresh start at last"}
+    )
+
+    assert done.status_code == 302
+    assert auth.login("forgetful@example.com", "a fresh start at last").status_code == 302
+    assert client.get("/me").status_code == 200

@@ -41,13 +41,14 @@ def sign_up(
     user = find_by_email(session, email)
     if user is not None and user.email_confirmed_at is not None:
         return SignUpResult(SignUp.EXISTING, user)
-    if user is None:
-        user = User(email=normalize_email(email))
-        session.add(user)
-    # An unconfirmed account belongs to whoever can read the inbox: the newest sign-up wins.
+    if user is not None:
+        # Signing up again never changes an unconfirmed account: anyone can type an address, so
+        # the first password stands until the inbox's owner confirms it or sets one by a reset.
+        return SignUpResult(SignUp.NEW, user)
+    user = User(email=normalize_email(email), password_hash=password_hash)
     user.display_name = display_name.strip()
-    user.password_hash = password_hash
     user.time_zone = time_zone
+    session.add(user)
     session.flush()
     return SignUpResult(SignUp.NEW, user)
 
@@ -83,6 +84,12 @@ def set_password(session: DbSession, passwords: Passwords, user: User, password:
     """A new password, which also ends every other session."""
     user.password_hash = passwords.hash(password)
     end_sessions(session, user)
+
+
+def reset_password(session: DbSession, passwords: Passwords, user: User, password: str) -> None:
+    """A new password from an emailed link, which also proves the address: it confirms it."""
+    set_password(session, passwords, user, password)
+    confirm_email(session, user)
 
 
 def update_profile(
