@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from circles.extensions import db
-from circles.models import Circle, LoadEntry, User
+from circles.models import BuddyRound, Circle, DeckPrompt, LoadEntry, PromptAssignment, User
+from circles.models.base import utcnow
 from tests.conftest import PASSWORD, AuthActions
 from tests.support.pages import text
 
@@ -73,3 +74,58 @@ def test_a_circle_only_i_am_in_closes_with_my_account(app: Flask, make_user, mak
     _client(app, me).post("/me/delete", data={"password": PASSWORD})
     with app.app_context():
         assert db.session.get(Circle, circle.id) is None
+
+
+def test_deleting_takes_my_prompts_out_of_decks_and_history_and_me_out_of_buddy_rounds(
+    app: Flask, make_user, make_circle
+) -> None:
+    host, me, third = make_user(display_name="Hana"), make_user(), make_user(display_name="Bo")
+    circle = make_circle(host, members=(me, third))
+    mine, hosting = _client(app, me), _client(app, host)
+    mine.post(f"/circles/{circle.id}/prompts", data={"text": "Canary-4471 question?"})
+    hosting.post(f"/circles/{circle.id}/host/buddies", data={"on": "y", "period_days": "14"})
+    with app.app_context():
+        prompt = db.session.scalar(db.select(DeckPrompt).where(DeckPrompt.author_id == me.id))
+        db.session.add(
+            PromptAssignment(
+                circle_id=circle.id,
+                series_id=_series(circle.id),
+                occurrence_key="20260101T190000Z",
+                occurrence_start=utcnow(),
+                prompt_id=prompt.id,
+                text=prompt.text,
+            )
+        )
+        db.session.commit()
+    assert "Canary-4471" in text(hosting.get(f"/circles/{circle.id}/prompts"))
+
+    assert "The prompts you wrote are deleted" in text(mine.get("/me/delete"))
+    mine.post("/me/delete", data={"password": PASSWORD})
+
+    assert "Canary-4471" not in text(hosting.get(f"/circles/{circle.id}/prompts"))
+    with app.app_context():
+        kept = db.session.scalars(db.select(PromptAssignment.text)).all()
+        assert kept == ["A prompt from someone who has left"]
+        rounds = db.session.scalars(db.select(BuddyRound)).all()
+        assert rounds  # the pairing made before the deletion is still there, without me
+        for row in rounds:
+            assert str(me.id) not in row.roster.split(",")
+            assert all(str(me.id) not in g.split(",") for g in row.groups.split(";"))
+
+
+def _series(circle_id: int) -> int:
+    from datetime import time, timedelta
+
+    from circles.services.meetups import operations as meetup_actions
+    from circles.services.meetups.recurrence import Repeat
+    from circles.services.meetups.series import Plan
+
+    circle = db.session.get(Circle, circle_id)
+    host = db.session.get(User, circle.created_by_id) if circle else None
+    plan = Plan(
+        start_date=utcnow().date() + timedelta(days=3),
+        start_time=time(19, 0),
+        duration_minutes=60,
+        repeat=Repeat.WEEKLY,
+    )
+    return meetup_actions.schedule_series(db.session, circle, host, plan).id

@@ -8,13 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from circles.models.base import DbSession
-from circles.models.buddy import PulseResponse
+from circles.models.buddy import BuddyRound, PulseResponse
 from circles.models.checkin import CheckinRecord, CheckinSignal
 from circles.models.circle import Circle, Membership, Role
 from circles.models.load import LoadEntry
 from circles.models.meetup import Rsvp
 from circles.models.notification import Notification
-from circles.models.prompt import DeckPrompt, PrepNote, PromptVote
+from circles.models.prompt import DeckPrompt, PrepNote, PromptAssignment, PromptVote
 from circles.models.push import PushSubscription
 from circles.models.user import User
 from circles.services.circles.membership import free_seat, lock_circle
@@ -147,5 +147,44 @@ def erase_account(session: DbSession, user: User) -> None:
                 )
         free_seat(session, circle.id)
     session.flush()
+    _forget_prompts(session, user)
+    _forget_in_buddy_rounds(session, user)
     session.delete(user)
     session.flush()
+
+
+LEFT_PROMPT = "A prompt from someone who has left"
+
+
+def _forget_prompts(session: DbSession, user: User) -> None:
+    """The prompts they wrote leave every deck; meetups that used one keep no words of it."""
+    written = sa.select(DeckPrompt.id).where(DeckPrompt.author_id == user.id)
+    session.execute(
+        sa.update(PromptAssignment)
+        .where(PromptAssignment.prompt_id.in_(written))
+        .values(text=LEFT_PROMPT, prompt_id=None),
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(
+        sa.delete(PromptVote).where(PromptVote.prompt_id.in_(written)),
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(
+        sa.delete(DeckPrompt).where(DeckPrompt.author_id == user.id),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _forget_in_buddy_rounds(session: DbSession, user: User) -> None:
+    """Their id leaves every buddy round's roster and groups (a round restarts without them)."""
+    # contains() only narrows the rows down; the exact ids are compared in without_member.
+    rounds = session.scalars(sa.select(BuddyRound).where(BuddyRound.roster.contains(str(user.id))))
+    for row in rounds:
+        row.roster = _without(row.roster, user.id)
+        groups = (_without(group, user.id) for group in row.groups.split(";"))
+        row.groups = ";".join(group for group in groups if group)
+
+
+def _without(ids: str, user_id: int) -> str:
+    """A comma-separated list of ids (e.g. "3,7,12") without ``user_id``."""
+    return ",".join(i for i in ids.split(",") if i and int(i) != user_id)
