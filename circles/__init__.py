@@ -11,6 +11,7 @@ from flask import Flask
 
 from circles import config as settings
 from circles.extensions import csrf, db, limiter, login_manager, migrate
+from circles.requests import CirclesRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = CirclesRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(settings.from_environment(Path(app.instance_path)))
     if config:

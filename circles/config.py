@@ -63,6 +63,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": production,
         "SESSION_IDLE_LIMIT": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": 3600 * 4,
+        # Every form and JSON body is small; anything bigger gets a 413 before it is read.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(64 * 1024))),
         "PASSWORD_RESET_MAX_AGE": 3600,
         "EMAIL_CONFIRM_MAX_AGE": 3600 * 24,
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", "3")),

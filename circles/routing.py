@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import BaseConverter, IntegerConverter
 
-MAX_ID = 2**63 - 1
+from circles.models.base import MAX_ID
 
 
 class OccurrenceKeyConverter(BaseConverter):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
+from circles.forms.base import Form
 from circles.forms.fields import StrongPassword, valid_time_zone
 
 
-class SignUpForm(FlaskForm):  # type: ignore[misc]
+class SignUpForm(Form):
     email = EmailField(
         "Email",
         validators=[
@@ -32,13 +32,13 @@ class SignUpForm(FlaskForm):  # type: ignore[misc]
     time_zone = StringField("Time zone", default="UTC", validators=[valid_time_zone])
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
+class LoginForm(Form):
     email = EmailField("Email", validators=[InputRequired("Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ForgotPasswordForm(FlaskForm):  # type: ignore[misc]
+class ForgotPasswordForm(Form):
     email = EmailField(
         "Email",
         validators=[
@@ -49,7 +49,7 @@ class ForgotPasswordForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
+class ResetPasswordForm(Form):
     password = PasswordField(
         "New password", validators=[InputRequired("Choose a password."), StrongPassword()]
     )
@@ -62,7 +62,7 @@ class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
+class ChangePasswordForm(Form):
     current = PasswordField(
         "Current password", validators=[InputRequired("Enter your current password.")]
     )
@@ -71,7 +71,7 @@ class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class DeleteAccountForm(FlaskForm):  # type: ignore[misc]
+class DeleteAccountForm(Form):
     password = PasswordField(
         "Your password, to confirm", validators=[InputRequired("Enter your password.")]
     )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired
 
+from circles.forms.base import Form
 from circles.models.checkin import SignalKind
 
 
-class SignalForm(FlaskForm):  # type: ignore[misc]
+class SignalForm(Form):
     kind = SelectField(
         choices=[SelectChoice(k.value, k.value) for k in SignalKind],
         default=SignalKind.CHECKIN.value,
@@ -20,5 +20,5 @@ class SignalForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class CheckedInForm(FlaskForm):  # type: ignore[misc]
+class CheckedInForm(Form):
     member = IntegerField(validators=[InputRequired("Choose who you checked in with.")])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -13,11 +12,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from circles.forms.base import Form
 from circles.forms.fields import valid_time_zone
 from circles.models.circle import MAX_CAP, MIN_CAP
 
 
-class CircleForm(FlaskForm):  # type: ignore[misc]
+class CircleForm(Form):
     name = StringField(
         "Name",
         validators=[
@@ -50,7 +50,7 @@ class CircleForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class InviteForm(FlaskForm):  # type: ignore[misc]
+class InviteForm(Form):
     valid_days = SelectField(
         "Link works for",
         choices=[SelectChoice(str(d), f"{d} day{'s' if d > 1 else ''}") for d in (1, 3, 7, 14)],
@@ -59,15 +59,15 @@ class InviteForm(FlaskForm):  # type: ignore[misc]
     single_use = BooleanField("One person only")
 
 
-class JoinForm(FlaskForm):  # type: ignore[misc]
+class JoinForm(Form):
     agree = BooleanField(
         "I agree to keep what is said in the circle, and to speak from my own experience."
     )
 
 
-class ConfirmForm(FlaskForm):  # type: ignore[misc]
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class CloseCircleForm(FlaskForm):  # type: ignore[misc]
+class CloseCircleForm(Form):
     understood = BooleanField("I understand this removes the circle for everyone, for good.")

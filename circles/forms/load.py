@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from circles.forms.base import Form
 from circles.models.load import TAGS
 
 INTENSITY_WORDS = {1: "Light", 2: "Fairly light", 3: "Moderate", 4: "Heavy", 5: "Very heavy"}
 
 
-class LogForm(FlaskForm):  # type: ignore[misc]
+class LogForm(Form):
     """One tap: the intensity button carries the value; the client id makes retries safe."""
 
     intensity = IntegerField(
@@ -28,7 +28,7 @@ class LogForm(FlaskForm):  # type: ignore[misc]
     day = DateField("Day", validators=[Optional()])
 
 
-class EntryForm(FlaskForm):  # type: ignore[misc]
+class EntryForm(Form):
     intensity = RadioField(
         "How heavy was it?",
         coerce=int,
@@ -46,7 +46,7 @@ class EntryForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class LoadSettingsForm(FlaskForm):  # type: ignore[misc]
+class LoadSettingsForm(Form):
     typical_week = IntegerField(
         "A typical week",
         validators=[Optional(), NumberRange(1, 200, "Between 1 and 200.")],

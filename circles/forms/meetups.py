@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from circles.forms.base import Form
 from circles.forms.fields import add_error
 from circles.models.meetup import Answer
 from circles.services.meetups.recurrence import Repeat
@@ -43,7 +43,7 @@ def web_link(form: Any, field: Field) -> None:
     field.data = value
 
 
-class MeetupForm(FlaskForm):  # type: ignore[misc]
+class MeetupForm(Form):
     start_date = DateField("Date", validators=[InputRequired("Choose a date.")])
     start_time = TimeField("Starts at", validators=[InputRequired("Choose a start time.")])
     duration_minutes = IntegerField(
@@ -80,12 +80,12 @@ class MeetupForm(FlaskForm):  # type: ignore[misc]
         return True
 
 
-class MoveForm(FlaskForm):  # type: ignore[misc]
+class MoveForm(Form):
     start_date = DateField("New date", validators=[InputRequired("Choose a date.")])
     start_time = TimeField("New start time", validators=[InputRequired("Choose a start time.")])
 
 
-class RsvpForm(FlaskForm):  # type: ignore[misc]
+class RsvpForm(Form):
     answer = SelectField(
         "Are you coming?",
         choices=[SelectChoice(a.value, a.label) for a in Answer],

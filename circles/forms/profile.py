@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
+from circles.forms.base import Form
 from circles.forms.fields import add_error, valid_time_zone
 
 
-class ProfileForm(FlaskForm):  # type: ignore[misc]
+class ProfileForm(Form):
     display_name = StringField(
         "Your name",
         validators=[

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from circles.forms.base import Form
 from circles.models.prompt import NOTE_MAX, PROMPT_MAX
 
 
-class PromptForm(FlaskForm):  # type: ignore[misc]
+class PromptForm(Form):
     text = TextAreaField(
         "Your question",
         validators=[
@@ -20,16 +20,16 @@ class PromptForm(FlaskForm):  # type: ignore[misc]
     anonymous = BooleanField("Don't show my name with it")
 
 
-class PrepNoteForm(FlaskForm):  # type: ignore[misc]
+class PrepNoteForm(Form):
     body = TextAreaField(
         "My prep note",
         validators=[Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters.")],
     )
 
 
-class AssignPromptForm(FlaskForm):  # type: ignore[misc]
+class AssignPromptForm(Form):
     prompt_id = SelectField("Prompt for this meetup", coerce=int, validate_choice=True)
 
 
-class RotationForm(FlaskForm):  # type: ignore[misc]
+class RotationForm(Form):
     on = BooleanField("Rotate prompts: each meetup gets the deck's most wanted prompt not used yet")

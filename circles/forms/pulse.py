@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired
 
+from circles.forms.base import Form
 from circles.services.pulse.scoring import ITEMS, SCALE
 
 
-class PulseForm(FlaskForm):  # type: ignore[misc]
+class PulseForm(Form):
     """Seven statements, each answered on the 7-point scale."""
 
     def answers(self) -> list[int]:
@@ -30,7 +30,7 @@ for _n, _statement in enumerate(ITEMS):
     )
 
 
-class BuddiesForm(FlaskForm):  # type: ignore[misc]
+class BuddiesForm(Form):
     on = BooleanField("Pair members up as buddies, rotating fairly")
     period_days = SelectField(
         "A pairing lasts",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
+from circles.forms.base import Form
 from circles.services.reminders.kinds import Kind
 
 LABELS = {
@@ -18,7 +18,7 @@ LABELS = {
 }
 
 
-class RemindersForm(FlaskForm):  # type: ignore[misc]
+class RemindersForm(Form):
     """One checkbox per kind, built from LABELS."""
 
 

@@ -41,6 +41,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 DbSession: TypeAlias = so.Session | so.scoped_session[Any]
 
 
+MAX_ID = 2**31 - 1
+"""The largest id an INTEGER primary key holds on every database (PostgreSQL: 32 bits)."""
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)

@@ -42,7 +42,8 @@ def weakness(password: str, related: list[str] | None = None) -> str | None:
         return f"Use at least {MIN_LENGTH} characters."
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
-    result = zxcvbn(password[:100], user_inputs=[r for r in related or [] if r])
+    # zxcvbn refuses more than 72 characters; a longer password is judged by its start.
+    result = zxcvbn(password[:72], user_inputs=[r[:72] for r in related or [] if r])
     if result["score"] < MIN_SCORE:
         warning = result["feedback"].get("warning") or "This password is easy to guess."
         return f"{warning.rstrip('.')}. Try a few unrelated words together."

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from icalendar import Calendar, Event, vRecur
 
-from circles.models.base import DbSession
+from circles.models.base import MAX_ID, DbSession
 from circles.models.circle import Circle, Membership
 from circles.models.meetup import MeetupSeries, OccurrenceChange
 from circles.models.user import User
@@ -33,7 +33,7 @@ def feed_token(secret_key: str, user: User) -> str:
 def user_for_token(session: DbSession, secret_key: str, token: str) -> User | None:
     """The user a feed token belongs to, if it is their current one."""
     user_id, _, _mac = token.partition("-")
-    if not user_id.isdigit() or len(user_id) > 18 or len(token) > 64:
+    if not (user_id.isascii() and user_id.isdigit()) or len(token) > 64 or int(user_id) > MAX_ID:
         return None
     user = session.get(User, int(user_id))
     if user is None or not hmac.compare_digest(feed_token(secret_key, user), token):
