@@ -25,20 +25,12 @@ bp = Blueprint("hosting", __name__, url_prefix="/circles/<int:circle_id>/host")
 
 def _manage_page(access: CircleAccess, **extra: Any) -> str:
     members = rules.members_of(db.session, access.circle.id)
-    names = {user.id: user.display_name for _member, user in members}
-    current = (
-        buddies.latest_round(db.session, access.circle.id) if access.circle.buddies_on else None
-    )
-    pairs = [
-        [names[i] for i in group if i in names]
-        for group in (current.group_list() if current else [])
-    ]
     return render_template(
         "circles/manage.html",
         circle=access.circle,
         me=access.me,
         members=members,
-        buddy_groups=[group for group in pairs if len(group) > 1],
+        buddies=buddies.status(db.session, access.circle),
         can_step_down=rules.can_step_down(db.session, access.circle.id),
         invite_states={
             invite.id: invites.state_of(invite, utcnow())

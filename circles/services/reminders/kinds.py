@@ -1,6 +1,6 @@
-"""The reminder vocabulary: what a reminder is about, and the fixed, generic words it shows.
+"""Pure (no database): the reminder kinds and the fixed, generic words each one shows.
 
-Pure: no session. The push transport, the outbox and the in-app list all read these words,
+The push transport, the outbox and the in-app list all read these words,
 which never carry a circle's or a person's name, a prompt or anything a user wrote.
 """
 
