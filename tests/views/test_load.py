@@ -152,7 +152,7 @@ def test_a_heavy_week_shows_the_nudge_card_and_queues_one_nudge(
         client.post("/log", data={"intensity": "5", "client_id": f"heavy-{n:06d}"})
     today = text(client.get("/"))
     assert "A heavier week than your usual" in today
-    assert "Let Harbour know you could use a check-in" in today
+    assert "Tell my circle I could use a check-in" in today
     with app.app_context():
         nudges = db.session.scalars(db.select(Notification)).all()
         assert [n.kind for n in nudges] == ["load_checkin"]
