@@ -125,7 +125,11 @@ def test_load_page_explains_and_shows_the_arc_with_a_table(app: Flask, make_user
     page = client.get("/load")
     html = page.get_data(as_text=True)
     assert html.count('class="bar level-') == 1 and html.count('class="gap"') == 25
+    assert html.count(">nothing logged</text>") == 25  # said on the chart, not only on hover
+    assert html.count('<text class="month" ') >= 5  # 26 weeks span at least five month labels
+    assert ">This week</text>" in html
     words = text(page)
+    assert "Not enough weeks yet to know your usual." in words  # one week: no usual to compare
     assert "How this is worked out" in words and "The same as a table" in words
     assert "Nothing logged" in words  # gaps are gaps, not light weeks
     assert "not care" in words and "crisis line" in words
