@@ -24,12 +24,20 @@ from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
 from circles.services.prompts import operations as prompt_actions
 from circles.services.pulse import operations as pulse_actions
+from circles.services.reach import operations as reach_actions
+from circles.services.reach.ways import ReachKind
 
 PULSE_ANSWERS = [
     [2, 6, 2, 6, 3, 6, 6],
     [1, 7, 2, 6, 2, 7, 6],
     [3, 5, 3, 5, 3, 6, 5],
     [2, 6, 1, 7, 2, 6, 7],
+]
+DEMO_REACH = [
+    ("bo@demo.circles", ReachKind.PHONE, "+44 7911 123456"),
+    ("bo@demo.circles", ReachKind.SIGNAL, "+44 7911 123456"),
+    ("cy@demo.circles", ReachKind.TELEGRAM, "@cy_demo"),
+    ("host@demo.circles", ReachKind.SCHEDULING, "https://cal.example.org/hana"),
 ]
 PASSWORD = "quiet harbour at dawn"  # noqa: S105 - the documented demo login
 PEOPLE = [
@@ -95,6 +103,10 @@ def seed(session: DbSession, passwords: Passwords, now: datetime) -> bool:
     _load_arc(session, host, now)
     _last_months_pulse(session, circle, people)
     buddy_actions.set_buddies(session, circle, True, now)
+    for person, kind, value in DEMO_REACH:
+        user = people[[email for email, _ in PEOPLE].index(person)]
+        reach_actions.add_way(session, user, kind, value)
+        reach_actions.set_sharing(session, user, circle, True)
     signal = checkins.raise_signal(session, circle.id, people[2], now)
     checkins.answer_signal(session, signal, people[3], now)
     session.flush()

@@ -15,6 +15,7 @@ from circles.models.prompt import (
     PromptVote,
 )
 from circles.models.push import PushSubscription
+from circles.models.reach import ReachShare, ReachWay
 from circles.models.user import User
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "PromptVote",
     "PulseResponse",
     "PushSubscription",
+    "ReachShare",
+    "ReachWay",
     "Role",
     "Rsvp",
     "SignalAnswer",

@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
         pulse,
         push,
         pwa,
+        reach,
     )
 
     for module in (
@@ -42,5 +43,6 @@ def register_blueprints(app: Flask) -> None:
         push,
         notifications,
         pulse,
+        reach,
     ):
         app.register_blueprint(module.bp)

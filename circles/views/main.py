@@ -18,6 +18,7 @@ from circles.services.circles import membership
 from circles.services.load import log as load
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
+from circles.services.reach import directory as reach
 from circles.views.summaries import card_extras
 
 bp = Blueprint("main", __name__)
@@ -57,6 +58,7 @@ def index() -> str:
         button=ConfirmForm(formdata=None),
         next_meetup=board(db.session, [next_meetup], current_user)[0] if next_meetup else None,
         rsvp_form=RsvpForm(formdata=None),
+        reach=reach.shared_in(db.session, signals.keys()),
     )
 
 

@@ -34,6 +34,7 @@ from circles.services.circles.membership import (
     lock_circle,
     membership,
 )
+from circles.services.reach import operations as reach_actions
 
 
 def create_circle(
@@ -95,6 +96,7 @@ def leave(session: DbSession, member: Membership) -> None:
     session.delete(member)
     session.flush()
     free_seat(session, member.circle_id)
+    reach_actions.stop_sharing_in(session, member.user_id, member.circle_id)
     circle = session.get(Circle, member.circle_id)
     if circle is not None:
         buddy_pairing.regroup(session, circle, utcnow())
