@@ -103,8 +103,8 @@ def seed(session: DbSession, passwords: Passwords, now: datetime) -> bool:
     _load_arc(session, host, now)
     _last_months_pulse(session, circle, people)
     buddy_actions.set_buddies(session, circle, True, now)
-    for person, kind, value in DEMO_REACH:
-        user = people[[email for email, _ in PEOPLE].index(person)]
+    for email, kind, value in DEMO_REACH:
+        user = people[[address for address, _ in PEOPLE].index(email)]
         reach_actions.add_way(session, user, kind, value)
         reach_actions.set_sharing(session, user, circle, True)
     signal = checkins.raise_signal(session, circle.id, people[2], now)

@@ -2,7 +2,15 @@
 
 from circles.models.base import Base
 from circles.models.buddy import BuddyRound, PulseResponse
-from circles.models.checkin import CheckinRecord, CheckinSignal, SignalAnswer, SignalKind
+from circles.models.checkin import (
+    CheckinRecord,
+    CheckinRequest,
+    CheckinSignal,
+    RequestState,
+    RequestWay,
+    SignalAnswer,
+    SignalKind,
+)
 from circles.models.circle import Circle, Invite, Membership, Role
 from circles.models.load import LoadEntry
 from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
@@ -23,6 +31,7 @@ __all__ = [
     "Base",
     "BuddyRound",
     "CheckinRecord",
+    "CheckinRequest",
     "CheckinSignal",
     "Circle",
     "DeckPrompt",
@@ -40,6 +49,8 @@ __all__ = [
     "PushSubscription",
     "ReachShare",
     "ReachWay",
+    "RequestState",
+    "RequestWay",
     "Role",
     "Rsvp",
     "SignalAnswer",

@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from circles.views import (
         auth,
         calendar,
+        checkin_requests,
         checkins,
         circles,
         hosting,
@@ -40,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
         prompts,
         calendar,
         checkins,
+        checkin_requests,
         push,
         notifications,
         pulse,
