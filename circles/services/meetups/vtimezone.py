@@ -30,7 +30,9 @@ _POSIX = re.compile(
     rf"(?:(?P<dst>{_NAME})(?P<dst_off>{_OFFSET})?,(?P<start>{_DATE_RULE}),(?P<end>{_DATE_RULE}))?$"
 )
 _DAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # POSIX counts weekdays from Sunday
-_LAST_CHECKED_YEAR = 2037  # fat TZif files list transitions up to here; the rule holds after
+# TZif files list changes up to 2037 (Africa/Casablanca's Ramadan ones up to 2087): beyond this
+# year only the POSIX rule can apply.
+_LAST_CHECKED_YEAR = 2100
 _DAY = timedelta(days=1)
 
 
@@ -155,7 +157,7 @@ def posix_footer(key: str) -> str:
 def _agrees(zone: ZoneInfo, rule: PosixRule, year: int) -> bool:
     """True when the rule gives the zone's real offsets all through the year."""
     noon = datetime(year, 1, 1, 12, tzinfo=UTC)
-    samples = [noon + timedelta(days=d) for d in range(0, 366, 3)]
+    samples = [noon + timedelta(days=d) for d in range(0, 366, 7)]
     for change in rule.changes(year):
         samples += [change - timedelta(seconds=1), change]
     return all(zone.utcoffset(t.astimezone(zone)) == rule.offset_at(t) for t in samples)
@@ -231,6 +233,16 @@ def _yearly(rule: PosixRule, year: int) -> list[TimezoneDaylight | TimezoneStand
 
 def vtimezone(key: str, since: date) -> Timezone:
     """The zone as a VTIMEZONE right for every date from ``since`` on, with no end."""
+    return Timezone.from_ical(_vtimezone_text(key, since.year))
+
+
+@cache
+def _vtimezone_text(key: str, since_year: int) -> bytes:
+    # Worked out once per zone and year per process: the same for every feed that asks.
+    return bytes(_build(key, date(since_year, 1, 1)).to_ical())
+
+
+def _build(key: str, since: date) -> Timezone:
     zone = ZoneInfo(key)
     component = Timezone()
     component.add("tzid", key)
