@@ -233,7 +233,10 @@ def _yearly(rule: PosixRule, year: int) -> list[TimezoneDaylight | TimezoneStand
 
 def vtimezone(key: str, since: date) -> Timezone:
     """The zone as a VTIMEZONE right for every date from ``since`` on, with no end."""
-    return Timezone.from_ical(_vtimezone_text(key, since.year))
+    component = Timezone.from_ical(_vtimezone_text(key, since.year))
+    if not isinstance(component, Timezone):
+        raise TypeError("a VTIMEZONE parsed as something else")
+    return component  # a fresh copy: callers may add it to their calendar
 
 
 @cache
