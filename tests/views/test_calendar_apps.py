@@ -233,3 +233,17 @@ def test_the_feed_and_the_single_file_answer_conditional_requests(app: Flask, ci
 )
 def test_a_malformed_feed_token_is_404(client: FlaskClient, token: str) -> None:
     assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_moving_a_meetup_back_to_its_time_raises_the_series_sequence(app: Flask, circle_in) -> None:
+    circle_id, host, member = circle_in["circle_id"], circle_in["host"], circle_in["member"]
+    _schedule(host, circle_id)
+    now = utcnow()
+    second = _coming(app, now, now + timedelta(days=30))[1]
+    local = second.start.astimezone(ZoneInfo(circle_in["zone"]))
+    path = _occurrence_path(circle_id, second) + "/move"
+    host.post(path, data={"start_date": local.date().isoformat(), "start_time": "20:00"})
+    assert len(_events(member.get(_feed_url(member)))) == 2
+    host.post(path, data={"start_date": local.date().isoformat(), "start_time": "19:00"})
+    (master,) = _events(member.get(_feed_url(member)))  # the override is gone ...
+    assert master["SEQUENCE"] == 1  # ... and the series says it changed

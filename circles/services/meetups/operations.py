@@ -105,9 +105,10 @@ def move_occurrence(
     if abs(new_start - occurrence.original_start) > MOVE_REACH:
         raise MeetupError("Move it by a month at most. For bigger changes, schedule a new meetup.")
     change = _change_for(session, occurrence)
-    change.moved_to = None if new_start == occurrence.original_start else new_start
-    if change.cancelled:
-        _revised(occurrence.series)
+    moved_to = None if new_start == occurrence.original_start else new_start
+    if change.cancelled or (change.moved_to is not None and moved_to is None):
+        _revised(occurrence.series)  # an EXDATE or an override leaves the series
+    change.moved_to = moved_to
     change.cancelled = False
     change.revision = (change.revision or 0) + 1
     change.updated_at = utcnow()
