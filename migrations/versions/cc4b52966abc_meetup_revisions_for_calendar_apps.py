@@ -1,7 +1,7 @@
 """meetup revisions for calendar apps: SEQUENCE and LAST-MODIFIED of series and occurrence changes
 
 Revision ID: cc4b52966abc
-Revises: 3eab0af9f737
+Revises: 5053e7a8271a
 Create Date: 2026-12-06 10:08:43.426037
 
 """
@@ -12,7 +12,7 @@ import circles.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'cc4b52966abc'
-down_revision = '3eab0af9f737'
+down_revision = '5053e7a8271a'
 branch_labels = None
 depends_on = None
 
