@@ -18,6 +18,7 @@ LABELS = {
     Kind.signal_answered: "When someone will reach out to me",
     Kind.checkin_request: "When a check-in is proposed or answered",
     Kind.checkin_soon: "An hour before a check-in",
+    Kind.buddy_met: "A week into a pairing: did we meet?",
 }
 
 

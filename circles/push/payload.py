@@ -44,6 +44,7 @@ _TTLS: Final[dict[Kind, int]] = {
     Kind.signal_answered: DAY,
     Kind.checkin_request: 2 * DAY,
     Kind.checkin_soon: HOUR,
+    Kind.buddy_met: 3 * DAY,
 }
 
 _URGENCIES: Final[dict[Kind, str]] = {
