@@ -11,6 +11,7 @@ from types import FrameType
 
 from flask import Flask
 
+from circles import reminder_emails
 from circles.database import write_intent
 from circles.extensions import db
 from circles.models.base import utcnow
@@ -77,7 +78,9 @@ def dispatch(app: Flask, sender: Sender | None = None) -> delivery.Tally:
     active = sender or make_sender(app)
     try:
         plan(utcnow())
-        return deliver_due(active)
+        tally = deliver_due(active)
+        tally.emailed = reminder_emails.send_due(app)
+        return tally
     finally:
         if own and isinstance(active, PushSender):
             active.close()

@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
         push,
         pwa,
         reach,
+        unsubscribe,
     )
 
     for module in (
@@ -46,5 +47,6 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         pulse,
         reach,
+        unsubscribe,
     ):
         app.register_blueprint(module.bp)
