@@ -77,7 +77,9 @@ def test_a_meetup_reminder_is_emailed_to_someone_without_push_and_one_click_stop
     assert _dispatch(app) == 1
     email = mailbox.wait_for("ari@example.com")
     start = datetime.combine(
-        date.today() + timedelta(days=2), time(19, 0), ZoneInfo("Europe/London")
+        date.today() + timedelta(days=2),  # noqa: DTZ011 - as the meetup was planned
+        time(19, 0),
+        ZoneInfo("Europe/London"),
     )
     in_new_york = start.astimezone(ZoneInfo("America/New_York"))
     assert email["Subject"] == f"Harbour circle: {in_new_york:%A %-d %B} at {in_new_york:%H:%M}"
