@@ -49,7 +49,7 @@ def plan(now: datetime) -> int:
 
 
 def deliver_due(
-    sender: Sender, now: Callable[[], datetime] = utcnow, batch: int = 50
+    sender: Sender, now: Callable[[], datetime] = utcnow, batch: int = 50, origin: str = ""
 ) -> delivery.Tally:
     """Deliver everything due, batch by batch, one committed transaction per notification."""
     tally = delivery.Tally()
@@ -61,7 +61,7 @@ def deliver_due(
             return tally
         for notification_id in ids:
             with write_intent():
-                prepared = delivery.prepare(db.session, notification_id, now(), tally)
+                prepared = delivery.prepare(db.session, notification_id, now(), tally, origin)
                 db.session.commit()
             if prepared is None:
                 continue
@@ -78,7 +78,7 @@ def dispatch(app: Flask, sender: Sender | None = None) -> delivery.Tally:
     active = sender or make_sender(app)
     try:
         plan(utcnow())
-        tally = deliver_due(active)
+        tally = deliver_due(active, origin=reminder_emails.public_base(app))
         tally.emailed = reminder_emails.send_due(app)
         return tally
     finally:

@@ -90,7 +90,7 @@ class Prepared:
 
 
 def prepare(
-    session: DbSession, notification_id: int, now: datetime, tally: Tally
+    session: DbSession, notification_id: int, now: datetime, tally: Tally, origin: str = ""
 ) -> Prepared | None:
     """Decide whether, when and where to send; settles rows that need no POST (caller commits)."""
     note = session.get(Notification, notification_id)
@@ -120,7 +120,7 @@ def prepare(
     return Prepared(
         notification_id=note.id,
         kind=kind,
-        payload=build(kind, note.url, note.tag),
+        payload=build(kind, note.url, note.tag, origin),
         topic=topic_for(kind, note.dedupe_key),
         devices=[(sub.id, _subscription(sub)) for sub in subscriptions],
     )
