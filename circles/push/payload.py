@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from circles.services.reminders.kinds import Kind, words
 
-MAX_PAYLOAD_BYTES: Final = 1024
+MAX_PAYLOAD_BYTES: Final = 2048  # both shapes of the longest url; far below 4 KB
 """Our payloads stay far below this (push services take 4096 bytes encrypted)."""
 
 MAX_URL_LENGTH: Final = 512
