@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from circles.forms.base import Form
 from circles.forms.fields import add_error
 from circles.models.meetup import Answer
+from circles.services.meetups import formats
 from circles.services.meetups.recurrence import Repeat
 
 REPEAT_CHOICES = [
@@ -41,6 +42,15 @@ def web_link(form: Any, field: Field) -> None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationError("Use a web link that starts with https://")
     field.data = value
+
+
+class OccurrenceFormatForm(Form):
+    """A host runs one meetup by another format."""
+
+    format = SelectField(
+        "Format for this meetup",
+        choices=[SelectChoice(f.key, f.name) for f in formats.FORMATS.values()],
+    )
 
 
 class MeetupForm(Form):
@@ -65,6 +75,11 @@ class MeetupForm(Form):
         validators=[Length(max=500, message="That link is too long."), web_link],
     )
     rotate_facilitator = BooleanField("Rotate the facilitator among members")
+    format = SelectField(
+        "Format",
+        choices=[SelectChoice(f.key, f.name) for f in formats.FORMATS.values()],
+        default=formats.DEFAULT_FORMAT,
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):

@@ -47,6 +47,10 @@ class MeetupSeries(Base):
     place: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     video_url: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     rotate_facilitator: so.Mapped[bool] = so.mapped_column(default=False)
+    # A key of circles/data/formats.json; a key no longer there reads as the default format.
+    format: so.Mapped[str] = so.mapped_column(
+        sa.String(24), default="circle_round", server_default="circle_round"
+    )
     created_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
@@ -76,6 +80,7 @@ class OccurrenceChange(Base):
     occurrence_key: so.Mapped[str] = so.mapped_column(sa.String(20))
     cancelled: so.Mapped[bool] = so.mapped_column(default=False)
     moved_to: so.Mapped[datetime | None]
+    format: so.Mapped[str | None] = so.mapped_column(sa.String(24))  # this meetup's own format
     revision: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -225,3 +225,17 @@ def test_a_meetup_in_the_past_is_refused_with_a_message(people) -> None:
     )
     assert response.status_code == 400
     assert "That date has passed." in text(response)
+
+
+def test_a_series_runs_by_its_format_and_a_host_changes_one_meetup(people) -> None:
+    host, member, circle = people["host"], people["member"], people["circle"]
+    location = _schedule(host, circle.id, format="forum").headers["Location"]
+    page = text(member.get(location))
+    assert "How the meetup runs: Forum" in page
+    assert "Clarifying questions (15 min)" in page and "Experience, not advice." in page
+    assert member.post(location + "/format", data={"format": "case_round"}).status_code == 403
+    assert host.post(location + "/format", data={"format": "lecture"}).status_code == 400
+    host.post(location + "/format", data={"format": "topic_dinner"})
+    assert "How the meetup runs: Topic dinner" in text(member.get(location))
+    help_page = text(member.get("/help"))
+    assert "Case round" in help_page and "Topic dinner" in help_page
