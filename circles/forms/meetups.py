@@ -11,6 +11,7 @@ from wtforms import (
     Field,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TimeField,
     URLField,
@@ -18,6 +19,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from circles.forms.base import Form
 from circles.forms.fields import add_error
@@ -105,4 +107,26 @@ class RsvpForm(Form):
         "Are you coming?",
         choices=[SelectChoice(a.value, a.label) for a in Answer],
         validate_choice=True,
+    )
+
+
+class AttendanceForm(Form):
+    """Who came, and the format that ran; choices are the circle's members (set by the view)."""
+
+    present = SelectMultipleField(
+        "Who was there",
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    format = SelectField(
+        "Format that ran",
+        choices=[SelectChoice(f.key, f.name) for f in formats.FORMATS.values()],
+    )
+
+
+class FeelingForm(Form):
+    feeling = SelectField(
+        choices=[SelectChoice(f, f) for f in ("helped", "neutral", "hard")],
+        validators=[InputRequired()],
     )

@@ -13,7 +13,15 @@ from circles.models.checkin import (
 )
 from circles.models.circle import Circle, Invite, Membership, Role
 from circles.models.load import LoadEntry
-from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
+from circles.models.meetup import (
+    Answer,
+    Attendance,
+    MeetupFeeling,
+    MeetupRun,
+    MeetupSeries,
+    OccurrenceChange,
+    Rsvp,
+)
 from circles.models.notification import Notification, Status
 from circles.models.prompt import (
     DeckPrompt,
@@ -28,6 +36,7 @@ from circles.models.user import User
 
 __all__ = [
     "Answer",
+    "Attendance",
     "Base",
     "BuddyMeeting",
     "BuddyRound",
@@ -39,6 +48,8 @@ __all__ = [
     "Invite",
     "LibraryPrompt",
     "LoadEntry",
+    "MeetupFeeling",
+    "MeetupRun",
     "MeetupSeries",
     "Membership",
     "Notification",

@@ -25,6 +25,7 @@ from circles.services.meetups.board import board
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
 from circles.timezones import local
+from circles.views import meetup_runs
 from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
 from circles.views.calendar import conditional
 from circles.views.helpers import attempt, attempt_form, render_form, safe_next
@@ -109,6 +110,7 @@ def show(circle_id: int, series_id: int, key: str) -> str:
             if v.signal.kind == SignalKind.MEETUP_TIME.value
         ],
         viewer_time=local(occurrence.start, current_user.time_zone),
+        **meetup_runs.page_context(access, occurrence, view),
     )
 
 
