@@ -16,7 +16,7 @@ from tests.conftest import logged_in
 from tests.support.pages import text
 
 
-def _past_weekly(app: Flask, circle_id: int, host_id: int) -> list[str]:
+def _past_weekly(app: Flask, circle_id: int, host_id: int, rotate: bool = False) -> list[str]:
     """A weekly series whose first two meetups are past; the paths of those two."""
     from circles.models import Circle, User
     from circles.services.meetups import operations as meetup_actions
@@ -28,6 +28,7 @@ def _past_weekly(app: Flask, circle_id: int, host_id: int) -> list[str]:
             start_time=time(9, 0),
             duration_minutes=60,
             repeat=Repeat.WEEKLY,
+            rotate_facilitator=rotate,
         )
         series = meetup_actions.schedule_series(db.session, circle, host, plan)
         db.session.commit()
@@ -108,3 +109,16 @@ def test_a_host_can_turn_the_missed_you_note_off(app: Flask, make_user, make_cir
     with app.app_context():
         kinds = db.session.scalars(db.select(Notification.kind)).all()
         assert "missed_you" not in kinds
+
+
+def test_the_facilitator_rotation_follows_who_really_came(
+    app: Flask, make_user, make_circle
+) -> None:
+    host, ari, bo = (make_user(display_name=n) for n in ("Hana", "Ari", "Bo"))
+    circle = make_circle(host, members=(ari, bo))
+    first, second = _past_weekly(app, circle.id, host.id, rotate=True)
+    hana = logged_in(app, host)
+    assert "Facilitator: You" in text(hana.get(first))  # first in the queue
+    hana.post(first + "/attendance", data={"present": [str(ari.id), str(bo.id)], "format": "forum"})
+    assert "Facilitator: Ari" in text(hana.get(first))  # Hana wasn't there: skipped, not lost
+    assert "Facilitator: You" in text(hana.get(second))
