@@ -102,7 +102,9 @@ class Supervisor:
             code = self.processes[ended].returncode
             self.announce(f"{ended} stopped (exit status {code}); stopped the rest")
             return code or 1
-        failed = {n: p.returncode for n, p in self.processes.items() if p.returncode != 0}
+        # Ended by the very signal we forwarded (before its handlers were in place) is clean too.
+        clean = {0, -signal.SIGTERM, -signal.SIGINT}
+        failed = {n: p.returncode for n, p in self.processes.items() if p.returncode not in clean}
         if failed:
             self.announce(f"stopped; not cleanly: {failed}")
             return 1
