@@ -7,6 +7,7 @@ reads it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -230,3 +231,30 @@ def test_links_in_emails_are_https_on_the_public_address_whatever_the_headers_sa
     body = mailbox.sent_to(USER_EMAIL)[-1].get_content()
     links = re.findall(r"https?://\S+", body)
     assert links and all(link.startswith(f"{stack.url}/password/reset/") for link in links)
+
+
+def test_the_production_caddyfile_gets_a_lets_encrypt_certificate_for_the_domain(
+    tmp_path: Path,
+) -> None:
+    if shutil.which("caddy") is None:
+        missing("caddy (apt-get install caddy)")
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        CIRCLES_DOMAIN="circles.example.org",
+        CIRCLES_ACME_EMAIL="ops@example.org",
+    )
+    adapted = subprocess.run(
+        ["caddy", "adapt", "--adapter", "caddyfile", "--config", str(DEPLOY / "Caddyfile")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    config = json.loads(adapted.stdout)
+    [policy] = config["apps"]["tls"]["automation"]["policies"]
+    assert policy["subjects"] == ["circles.example.org"]
+    assert {"module": "acme", "email": "ops@example.org"} in policy["issuers"]
+    [server] = config["apps"]["http"]["servers"].values()
+    assert server["routes"][0]["match"] == [{"host": ["circles.example.org"]}]
+    assert ":443" in server["listen"]
