@@ -15,6 +15,10 @@ from circles.webserver import (
     post_fork,
 )
 
+# Behind Caddy there is exactly one proxy: the app trusts one hop of X-Forwarded-* headers.
+# PUBLIC_URL (the https address) comes from /etc/circles/circles.env.
+os.environ.setdefault("PROXY_HOPS", "1")
+
 wsgi_app = "app:app"
 # Caddy on this machine; a container listens on every interface of its own network.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")

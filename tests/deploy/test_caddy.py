@@ -249,6 +249,7 @@ def test_the_production_caddyfile_gets_a_lets_encrypt_certificate_for_the_domain
         capture_output=True,
         text=True,
         env=env,
+        cwd=tmp_path,  # the site file is found beside the Caddyfile, wherever Caddy starts
         check=True,
     )
     config = json.loads(adapted.stdout)

@@ -83,11 +83,14 @@ def test_the_env_example_is_production_behind_one_proxy_with_an_https_public_url
     assert settings["RATELIMIT_STORAGE_URI"].startswith("redis://")
 
 
-def test_gunicorn_takes_its_workers_from_the_cores_and_logs_paths_without_queries(
+def test_gunicorn_trusts_one_proxy_takes_workers_from_the_cores_and_logs_no_queries(
     monkeypatch,
 ) -> None:
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setenv("PROXY_HOPS", "set, so that the undo removes what the config adds")
+    monkeypatch.delenv("PROXY_HOPS")
     config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert os.environ["PROXY_HOPS"] == "1"  # behind Caddy: one proxy
     assert config["workers"] == 2 * (os.cpu_count() or 1) + 1
     assert config["bind"] == "127.0.0.1:8000"
     assert config["timeout"] > 0 and config["graceful_timeout"] > 0
