@@ -6,6 +6,7 @@ import os
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -163,3 +164,19 @@ def test_when_the_worker_dies_the_web_server_is_stopped_too(
     assert served.wait(timeout=90) != 0
     assert "reminder worker stopped (exit status -9)" in served.output
     assert not served.group_alive()
+
+
+def test_a_port_already_taken_stops_the_worker_too_and_fails(
+    project_copy: Path, serve_env: dict[str, str]
+) -> None:
+    *setup, serve = runnable_steps(readme_run_command())
+    for argv in setup:
+        subprocess.run(argv, cwd=project_copy, env=serve_env, check=True, capture_output=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", int(serve_env["PORT"])))
+        taken.listen()
+        with Console(serve, cwd=project_copy, env=serve_env) as console:
+            assert console.wait(timeout=120) != 0
+            assert not console.group_alive()  # the worker did not outlive the web server
+    assert "web server stopped" in console.output
+    assert "Circles ready" not in console.output
