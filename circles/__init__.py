@@ -35,12 +35,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
 
-    from circles import commands, errors, routing, security, sessions, templating
+    from circles import caching, commands, errors, routing, security, sessions, templating
     from circles.views import register_blueprints
 
     routing.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     register_blueprints(app)

@@ -1,0 +1,45 @@
+"""Who may keep a copy of a response: nobody, for anything a logged-in person sees."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request
+from flask_login import current_user
+
+# Responses that hold nothing about the person asking (rendered without the session), so a
+# browser or the service worker may keep them.
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "static",
+        "pwa.manifest",
+        "pwa.service_worker",
+        "pwa.zones",
+        "pwa.offline",
+        "pwa.offline_log",
+    }
+)
+
+
+def is_public_request() -> bool:
+    """True for the endpoints above, which never read the session."""
+    return request.endpoint in PUBLIC_ENDPOINTS
+
+
+def remember_logged_in() -> None:
+    """Note at the start of a request that someone is logged in (logout ends that midway)."""
+    g.logged_in = bool(current_user.is_authenticated)
+
+
+def mark_private(response: Response) -> Response:
+    """`no-store` on every response for a logged-in person, the logout answer included."""
+    if is_public_request():
+        return response
+    if g.get("logged_in") or current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+        response.headers.pop("ETag", None)
+        response.headers.pop("Last-Modified", None)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(mark_private)
