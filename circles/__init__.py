@@ -35,13 +35,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
 
-    from circles import caching, commands, errors, routing, security, sessions, templating
+    from circles import assets, caching, commands, errors, routing, security, sessions, templating
     from circles.views import register_blueprints
 
     routing.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
     caching.init_app(app)
+    assets.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
@@ -60,7 +61,9 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # current_user reaches templates lazily (circles.templating), so a page that never
+    # mentions it never reads the session.
+    login_manager.init_app(app, add_context_processor=False)
     keys = load_or_create(Path(app.instance_path), os.environ)
     check_pair(keys)  # refuse to start with a private and public key that don't belong together
     app.extensions["circles_vapid"] = keys

@@ -77,6 +77,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {
+            "current_user": current_user,  # the lazy proxy: loaded only if a page uses it
             "crisis_line": app.config["CRISIS_LINE_TEXT"],
             "nav_section": NAV_SECTIONS.get(request.blueprint or "", request.blueprint or "")
             if request

@@ -1,0 +1,58 @@
+"""Static files with their content's hash in the URL, cached for a year by browsers.
+
+Every `url_for("static", filename=...)` gains `?v=<hash of the file>`, so a deploy that changes a
+file changes its URL, and a phone never keeps an old stylesheet or script. Hashes are worked out
+once per process (a deploy restarts the processes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from werkzeug.security import safe_join
+
+YEAR = 365 * 24 * 3600
+IMMUTABLE = f"public, max-age={YEAR}, immutable"
+
+
+def _versions(app: Flask) -> dict[str, str]:
+    versions: dict[str, str] = app.extensions.setdefault("circles_static_versions", {})
+    return versions
+
+
+def file_version(filename: str, app: Flask | None = None) -> str:
+    """A short hash of a static file's bytes ("" when there is no such file)."""
+    app = app or current_app
+    versions = _versions(app)
+    if filename not in versions:
+        path = safe_join(app.static_folder or "static", filename)
+        if path is None or not Path(path).is_file():
+            return ""
+        versions[filename] = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return versions[filename]
+
+
+def _add_version(endpoint: str, values: dict[str, Any]) -> None:
+    if endpoint != "static" or "v" in values:
+        return
+    version = file_version(str(values.get("filename", "")))
+    if version:
+        values["v"] = version
+
+
+def _cache_versioned(response: Response) -> Response:
+    """A file asked for by its current version never changes: let browsers keep it."""
+    if request.endpoint != "static" or response.status_code != 200:
+        return response
+    filename = str((request.view_args or {}).get("filename", ""))
+    if request.args.get("v") and request.args.get("v") == file_version(filename):
+        response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.url_defaults(_add_version)
+    app.after_request(_cache_versioned)
