@@ -112,10 +112,29 @@ export function enableOfflineLog(root) {
     const day = form.querySelector("input[name=day]");
     entry.day = day ? day.value : new Date().toLocaleDateString("en-CA");
     keep([...pending(), entry]);
-    say(form, "Logged on this phone. It will be sent when you're back online.");
+    if (shell) {
+      root.querySelector("[data-offline-note]")?.remove();
+      say(form, "Logged on this phone. It will be sent the next time you open Circles with a connection.");
+    } else {
+      say(form, "Logged on this phone. It will be sent when you're back online.");
+    }
   });
   // The offline page cannot send (it has no login): back online, load the real page, which does.
-  window.addEventListener("online", () => (shell ? window.location.reload() : flushPending()));
+  window.addEventListener("online", () => (shell ? reloadWhenReachable() : flushPending()));
+}
+
+// "online" can come before the server answers again: check before leaving the offline page.
+async function reloadWhenReachable(tries = 10) {
+  try {
+    const answer = await fetch(window.location.pathname, { method: "HEAD", cache: "no-store" });
+    if (answer.ok) {
+      window.location.reload();
+      return;
+    }
+  } catch {
+    // still unreachable
+  }
+  if (tries > 1 && navigator.onLine) setTimeout(() => reloadWhenReachable(tries - 1), 1000);
 }
 
 // Back online after queuing: say so once the entries are stored.
