@@ -56,9 +56,16 @@ def _scene(app: Flask, make_user, make_circle) -> dict[str, str]:
         },
     ).headers["Location"]
     setup.post(f"/circles/{circle.id}/prompts", data={"text": "What are you still carrying?"})
-    logged = setup.post("/log", data={"intensity": "4", "client_id": "markup-000001"})
+    invite = setup.post(f"/circles/{circle.id}/host/invites", data={"valid_days": "7"})
+    join = re.search(r'value="https?://[^/"]+(/join/[^"]+)"', invite.get_data(as_text=True))
+    assert join
+    setup.post("/load/settings", data={"typical_week": "5"})  # a heavy week: the nudge card
+    logged = setup.post("/log", data={"intensity": "5", "client_id": "markup-000001"})
     for n in range(2, 4):
-        setup.post("/log", data={"intensity": "3", "client_id": f"markup-00000{n}"})
+        setup.post("/log", data={"intensity": "5", "client_id": f"markup-00000{n}"})
+    peer = app.test_client()
+    AuthActions(peer).login(member.email)
+    peer.post(f"/circles/{circle.id}/checkins/signal", data={"kind": "checkin", "action": "raise"})
     with app.app_context():
         now = utcnow()
         db.session.add(
@@ -82,6 +89,7 @@ def _scene(app: Flask, make_user, make_circle) -> dict[str, str]:
         "circle": f"/circles/{circle.id}",
         "meetup": meetup,
         "entry": logged.headers["Location"],
+        "join": join.group(1),
     }
 
 
@@ -95,7 +103,15 @@ def test_every_main_page_has_no_html_error(
     visitor = app.test_client()
     pages = {
         path: visitor.get(path)
-        for path in ("/", "/login", "/signup", "/password/forgot", "/help", "/offline")
+        for path in (
+            "/",
+            "/login",
+            "/signup",
+            "/password/forgot",
+            "/help",
+            "/offline",
+            scene["join"],
+        )
     }
     person = _logged_in(app, scene["email"])
     for path in (
@@ -126,6 +142,8 @@ def test_every_main_page_has_no_html_error(
     for name, response in pages.items():
         expected = 404 if name.endswith("/no/such/page") else 200
         assert response.status_code == expected, name
+    today = pages["logged-in /"].get_data(as_text=True)
+    assert "A heavier week than your usual" in today and "could use a check-in" in today
     errors = check_html(
         {name: response.get_data(as_text=True) for name, response in pages.items()}, tmp_path
     )
