@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from circles import config as settings
-from circles.extensions import csrf, db, limiter, login_manager, migrate
+from circles.extensions import compress, csrf, db, limiter, login_manager, migrate
 from circles.requests import CirclesRequest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,10 +51,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from circles import assets
     from circles.database import configure_engine
     from circles.push.vapid import check_pair, load_or_create
     from circles.services.accounts.passwords import Passwords
 
+    # First, so its after_request runs last: it compresses the finished response.
+    assets.configure_compression(app)
+    compress.init_app(app)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -47,10 +47,31 @@ def _cache_versioned(response: Response) -> Response:
     """A file asked for by its current version never changes: let browsers keep it."""
     if request.endpoint != "static" or response.status_code != 200:
         return response
+    # Read the (small) file now: Flask-Compress then compresses bytes, and the file is closed
+    # with the response rather than left to the garbage collector.
+    response.direct_passthrough = False
+    response.make_sequence()
     filename = str((request.view_args or {}).get("filename", ""))
     if request.args.get("v") and request.args.get("v") == file_version(filename):
         response.headers["Cache-Control"] = IMMUTABLE
     return response
+
+
+# Brotli or gzip for the shared files only. Pages are left as they are: they carry a CSRF token
+# beside text a person typed, which compression would expose to a length attack (BREACH).
+COMPRESSED_TYPES = [
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "image/svg+xml",
+    "application/manifest+json",
+]
+
+
+def configure_compression(app: Flask) -> None:
+    """Flask-Compress settings (before Compress.init_app reads them)."""
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
 
 
 def init_app(app: Flask) -> None:

@@ -100,3 +100,21 @@ def test_the_worker_precaches_the_offline_pages_and_the_versioned_files(
     assert _stylesheet_url(app) in urls
     assert any(u.startswith("/static/js/app.js?v=") for u in urls)
     assert "/static/js/offline-log.js" in urls  # imported by plain URL from app.js
+
+
+def test_shared_files_are_compressed_and_pages_are_not(
+    make_app: Callable[..., Flask], static_copy: Path
+) -> None:
+    client = _serving(make_app, static_copy).test_client()
+    # Browsers offer br over HTTPS, only gzip and deflate over plain HTTP.
+    for path, offered, chosen in (
+        ("/static/app.css", "gzip, deflate, br", "br"),
+        ("/static/js/app.js", "gzip, deflate", "gzip"),
+    ):
+        response = client.get(path, headers={"Accept-Encoding": offered})
+        encoding, vary = response.headers.get("Content-Encoding"), response.headers["Vary"]
+        response.close()
+        assert encoding == chosen, path
+        assert "Accept-Encoding" in vary
+    page = client.get("/offline", headers={"Accept-Encoding": "br, gzip"})
+    assert "Content-Encoding" not in page.headers  # a page with a token is never compressed
