@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user
 
 # Responses that hold nothing about the person asking (rendered without the session), so a
@@ -41,5 +44,16 @@ def mark_private(response: Response) -> Response:
     return response
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, left out of public responses (no cookie, no `Vary: Cookie`),
+    so a browser keeps one copy of a static file whoever is logged in."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> Any:
+        if is_public_request():
+            return None
+        return super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.after_request(mark_private)

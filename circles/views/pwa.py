@@ -62,15 +62,13 @@ def _worker_settings(app: Flask) -> dict[str, Any]:
     if "circles_service_worker" not in app.extensions:
         modules = _script_modules(app)
         static = [url_for("static", filename=name) for name in (*PRECACHED_FILES, *modules)]
-        # Modules import each other by plain URL: keep those too, for offline use.
-        plain = [f"{app.static_url_path}/{name}" for name in modules]
         pages = [url_for("pwa.offline"), url_for("pwa.offline_log")]
         digest = hashlib.sha256("\n".join(static).encode())
         digest.update(_offline_page().encode())
         digest.update(_offline_log_page().encode())
         app.extensions["circles_service_worker"] = {
             "cache": "circles-" + digest.hexdigest()[:16],
-            "precache": [*pages, *static, *plain],
+            "precache": [*pages, *static],
             "offline": pages[0],
             "offline_log": pages[1],
             "log": url_for("load.log"),

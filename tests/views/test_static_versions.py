@@ -99,7 +99,23 @@ def test_the_worker_precaches_the_offline_pages_and_the_versioned_files(
     assert "/offline" in urls and "/offline/log" in urls
     assert _stylesheet_url(app) in urls
     assert any(u.startswith("/static/js/app.js?v=") for u in urls)
-    assert "/static/js/offline-log.js" in urls  # imported by plain URL from app.js
+    assert all("?v=" in u for u in urls if u.startswith("/static/"))
+
+
+def test_modules_imported_by_plain_url_load_their_versioned_file(
+    make_app: Callable[..., Flask], static_copy: Path
+) -> None:
+    app = _serving(make_app, static_copy)
+    client = app.test_client()
+    page = client.get("/offline")
+    found = re.search(r'<script type="importmap">(.*?)</script>', page.get_data(as_text=True))
+    assert found
+    mapped = app.json.loads(found.group(1))["imports"]["/static/js/offline-log.js"]
+    assert re.fullmatch(r"/static/js/offline-log\.js\?v=[0-9a-f]{12}", mapped)
+    script = client.get("/sw.js").get_data(as_text=True)
+    assert f'"{mapped}"' in script  # the service worker keeps the file the map points at
+    # The Content Security Policy lets this one inline script run, by its hash.
+    assert "'sha256-" in page.headers["Content-Security-Policy"]
 
 
 def test_shared_files_are_compressed_and_pages_are_not(
