@@ -36,9 +36,8 @@ from circles.extensions import db
 from circles.models import Base, User
 from circles.models.base import utcnow
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.conftest import PASSWORD
 from tests.support.mailbox import free_port
-
-PASSWORD = "quiet harbour at dawn"
 
 
 @dataclass

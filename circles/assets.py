@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, request, url_for
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from werkzeug.security import safe_join
 
@@ -51,8 +53,12 @@ def import_map() -> Markup:
         imports = {
             f"{app.static_url_path}/{name}": url_for("static", filename=name) for name in modules
         }
-        app.extensions["circles_import_map"] = json.dumps({"imports": imports}, sort_keys=True)
-    return Markup(app.extensions["circles_import_map"])  # URLs only: nothing to escape
+        # htmlsafe: escapes <, >, & and ' inside the JSON, so it can sit in a <script>.
+        app.extensions["circles_import_map"] = htmlsafe_json_dumps(
+            {"imports": imports}, dumps=partial(json.dumps, sort_keys=True)
+        )
+    markup: Markup = app.extensions["circles_import_map"]
+    return markup
 
 
 def import_map_source() -> str:
