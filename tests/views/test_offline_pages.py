@@ -52,7 +52,9 @@ def test_offline_pages_hold_no_user_id_token_or_unread_count(
     assert "csrf" not in page
     assert "circles-user" not in page and f'content="{logged_in_with_news}"' not in page
     assert 'class="count"' not in page and "Notifications" not in page
-    assert "Set-Cookie" not in response.headers  # the session was not touched
+    # Nothing about the session: no cookie set, and one copy for everyone (no Vary: Cookie).
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")
 
 
 def test_the_offline_page_says_what_still_works(client: FlaskClient) -> None:

@@ -82,6 +82,7 @@ def test_a_versioned_file_is_cached_for_a_year_and_an_old_version_is_not(
     current = client.get(url)
     assert current.status_code == 200
     assert current.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Cookie" not in current.headers.get("Vary", "")  # one copy, whoever is logged in
     current.close()
     stale = client.get("/static/app.css?v=000000000000")
     assert "immutable" not in stale.headers.get("Cache-Control", "")
