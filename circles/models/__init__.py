@@ -1,8 +1,16 @@
 """Typed SQLAlchemy models, one module per domain."""
 
 from circles.models.base import Base
-from circles.models.buddy import BuddyRound, PulseResponse
-from circles.models.checkin import CheckinRecord, CheckinSignal, SignalAnswer, SignalKind
+from circles.models.buddy import BuddyMeeting, BuddyRound, PulseResponse
+from circles.models.checkin import (
+    CheckinRecord,
+    CheckinRequest,
+    CheckinSignal,
+    RequestState,
+    RequestWay,
+    SignalAnswer,
+    SignalKind,
+)
 from circles.models.circle import Circle, Invite, Membership, Role
 from circles.models.load import LoadEntry
 from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
@@ -15,13 +23,16 @@ from circles.models.prompt import (
     PromptVote,
 )
 from circles.models.push import PushSubscription
+from circles.models.reach import ReachShare, ReachWay
 from circles.models.user import User
 
 __all__ = [
     "Answer",
     "Base",
+    "BuddyMeeting",
     "BuddyRound",
     "CheckinRecord",
+    "CheckinRequest",
     "CheckinSignal",
     "Circle",
     "DeckPrompt",
@@ -37,6 +48,10 @@ __all__ = [
     "PromptVote",
     "PulseResponse",
     "PushSubscription",
+    "ReachShare",
+    "ReachWay",
+    "RequestState",
+    "RequestWay",
     "Role",
     "Rsvp",
     "SignalAnswer",

@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from circles.views import (
         auth,
         calendar,
+        checkin_requests,
         checkins,
         circles,
         hosting,
@@ -23,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
         pulse,
         push,
         pwa,
+        reach,
     )
 
     for module in (
@@ -39,8 +41,10 @@ def register_blueprints(app: Flask) -> None:
         prompts,
         calendar,
         checkins,
+        checkin_requests,
         push,
         notifications,
         pulse,
+        reach,
     ):
         app.register_blueprint(module.bp)

@@ -21,6 +21,7 @@ from circles.services.circles import operations as circle_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.pulse import results as pulse
+from circles.services.reach import directory as reach
 from circles.timezones import local_date
 from circles.views.access import circle_or_404
 from circles.views.helpers import attempt, attempt_form, render_form
@@ -84,11 +85,13 @@ def show(circle_id: int) -> str:
         signal_views=signal_views,
         my_buddies=buddies.my_buddies(db.session, access.circle, current_user),
         buddy_until=buddies.current_until(db.session, access.circle),
+        ask_if_met=buddies.met_question_due(db.session, access.circle, current_user, now),
         pulse_results=pulse.results(db.session, circle_id, local_date(now, current_user.time_zone)),
         pulse_done=pulse.answered_this_month(
             db.session, circle_id, current_user, local_date(now, current_user.time_zone)
         ),
         my_signals={v.signal.kind for v in signal_views if v.signal.user_id == current_user.id},
+        reach=reach.shared_in(db.session, [circle_id]),
     )
 
 

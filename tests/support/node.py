@@ -6,7 +6,9 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tests.support.requirements import missing
 
@@ -66,3 +68,29 @@ def check_html(pages: dict[str, str], folder: Path) -> list[str]:
         for m in report["messages"]
         if m["type"] != "info"  # "error", or "non-document-error" when a file could not be read
     ]
+
+
+def ical_js_expand(ics: bytes, start: datetime, end: datetime) -> dict[str, Any]:
+    """What Mozilla's ical.js makes of a calendar file: its occurrences in [start, end), its events.
+
+    Occurrences come as dicts with `uid`, `start`, `end`, `recurrence_id` (aware UTC datetimes)
+    and `status`; cancelled ones are left out, as a calendar app leaves them out.
+    """
+    node_modules()
+    node = shutil.which("node")
+    if node is None:
+        missing("Node.js")
+    done = subprocess.run(
+        [node, str(JS / "expand.mjs"), start.isoformat(), end.isoformat()],
+        input=ics,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    found: dict[str, Any] = json.loads(done.stdout)
+    for item in found["occurrences"] + found["events"]:
+        for name in ("start", "end", "recurrence_id"):
+            if item.get(name):
+                item[name] = datetime.fromisoformat(item[name]).astimezone(UTC)
+    return found

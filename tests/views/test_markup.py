@@ -56,7 +56,9 @@ def _scene(app: Flask, make_user, make_circle) -> dict[str, str]:
         },
     ).headers["Location"]
     setup.post(f"/circles/{circle.id}/prompts", data={"text": "What are you still carrying?"})
-    invite = setup.post(f"/circles/{circle.id}/host/invites", data={"valid_days": "7"})
+    invite = setup.post(
+        f"/circles/{circle.id}/host/invites", data={"valid_days": "7"}, follow_redirects=True
+    )
     join = re.search(r'value="https?://[^/"]+(/join/[^"]+)"', invite.get_data(as_text=True))
     assert join
     setup.post("/load/settings", data={"typical_week": "5"})  # a heavy week: the nudge card
@@ -87,6 +89,7 @@ def _scene(app: Flask, make_user, make_circle) -> dict[str, str]:
     return {
         "email": host.email,
         "circle": f"/circles/{circle.id}",
+        "propose": f"/circles/{circle.id}/checkins/propose/{member.id}",
         "meetup": meetup,
         "entry": logged.headers["Location"],
         "join": join.group(1),
@@ -131,6 +134,7 @@ def test_every_main_page_has_no_html_error(
         f"{circle}/prompts",
         f"{circle}/prompts/library",
         f"{circle}/pulse",
+        scene["propose"],
         "/notifications",
         "/me",
         "/me/delete",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from circles.models.base import DbSession
-from circles.models.buddy import BuddyRound
+from circles.models.buddy import BuddyMeeting, BuddyRound
 from circles.models.circle import Circle, Membership
 from circles.models.user import User
 from circles.services.buddies.rounds import buddies_of, groups_for_round, period_index
@@ -23,6 +25,35 @@ def _roster(session: DbSession, circle_id: int) -> list[int]:
             .where(Membership.circle_id == circle_id)
             .order_by(Membership.joined_at, Membership.id)
         )
+    )
+
+
+def ask_after(circle: Circle) -> timedelta:
+    """How far into a pairing members are asked if they met: a week, or a day before it ends."""
+    return timedelta(days=min(7, circle.buddy_period_days - 1))
+
+
+def _announce(
+    session: DbSession, circle: Circle, made: BuddyRound, user: User, version: str, now: datetime
+) -> None:
+    """Tell a member about their new buddy now, and ask later whether they met."""
+    outbox.enqueue(
+        session,
+        user,
+        Kind.buddy_pairing,
+        f"buddy_pairing:{user.id}:{made.id}{version}",
+        now,
+        url=f"/circles/{circle.id}",
+        tag=f"buddies-{circle.id}",
+    )
+    outbox.enqueue(
+        session,
+        user,
+        Kind.buddy_met,
+        f"buddy_met:{user.id}:{made.id}{version}",
+        now + ask_after(circle),
+        url=f"/circles/{circle.id}#buddy-heading",
+        tag=f"buddies-{circle.id}",
     )
 
 
@@ -71,16 +102,58 @@ def ensure_round(session: DbSession, circle: Circle, now: datetime) -> BuddyRoun
     except sa.exc.IntegrityError:
         return latest_round(session, circle.id)
     for user in session.scalars(sa.select(User).where(User.id.in_(roster))):
-        outbox.enqueue(
-            session,
-            user,
-            Kind.buddy_pairing,
-            f"buddy_pairing:{user.id}:{made.id}",
-            now,
-            url=f"/circles/{circle.id}",
-            tag=f"buddies-{circle.id}",
-        )
+        _announce(session, circle, made, user, "", now)
     return made
+
+
+def regroup(session: DbSession, circle: Circle, now: datetime) -> None:
+    """Someone joined or left: the current period's groups are made again from today's members.
+
+    Only those whose buddies changed are told; the rotation starts a fresh cycle.
+    """
+    if not circle.buddies_on or circle.buddies_started_on is None:
+        return
+    current = latest_round(session, circle.id)
+    if current is None:
+        ensure_round(session, circle, now)
+        return
+    roster = _roster(session, circle.id)
+    roster_text = ",".join(map(str, roster))
+    if current.roster == roster_text:
+        return
+    before = current.group_list()
+    groups = groups_for_round(roster, 0) if len(roster) >= 2 else []
+    current.roster, current.round_index = roster_text, 0
+    current.groups = ";".join(",".join(map(str, g)) for g in groups)
+    session.flush()
+    version = hashlib.sha256(current.groups.encode()).hexdigest()[:12]
+    changed = [
+        uid for uid in roster if set(buddies_of(before, uid)) != set(buddies_of(groups, uid))
+    ]
+    for user in session.scalars(sa.select(User).where(User.id.in_(changed))):
+        if buddies_of(groups, user.id):
+            _announce(session, circle, current, user, f":{version}", now)
+
+
+class BuddyStatus(NamedTuple):
+    """What a host sees: the current groups, or how many more members pairing needs."""
+
+    groups: list[list[User]]
+    short_by: int
+
+
+def status(session: DbSession, circle: Circle) -> BuddyStatus:
+    """The current groups of two or three (members only), or how many people are missing."""
+    roster = _roster(session, circle.id)
+    current = latest_round(session, circle.id) if circle.buddies_on else None
+    if current is None:
+        return BuddyStatus([], max(0, 2 - len(roster)))
+    members = set(roster)
+    users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(members)))}
+    groups = [
+        [users[i] for i in group if i in members and i in users] for group in current.group_list()
+    ]
+    return BuddyStatus([g for g in groups if len(g) > 1], max(0, 2 - len(roster)))
 
 
 def my_buddies(session: DbSession, circle: Circle, user: User) -> list[User]:
@@ -148,3 +221,18 @@ def current_until(session: DbSession, circle: Circle) -> date | None:
     if current is None:
         return None
     return current.starts_on + timedelta(days=circle.buddy_period_days - 1)
+
+
+def met_question_due(session: DbSession, circle: Circle, user: User, now: datetime) -> bool:
+    """True when the user's pairing is a week old and they haven't said whether they met."""
+    current = latest_round(session, circle.id) if circle.buddies_on else None
+    if current is None or not buddies_of(current.group_list(), user.id):
+        return False
+    if local_date(now, circle.time_zone) < current.starts_on + ask_after(circle):
+        return False
+    answered = session.scalar(
+        sa.select(BuddyMeeting.id).where(
+            BuddyMeeting.round_id == current.id, BuddyMeeting.user_id == user.id
+        )
+    )
+    return answered is None
