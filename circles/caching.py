@@ -37,10 +37,9 @@ def mark_private(response: Response) -> Response:
     if is_public_request():
         return response
     if g.get("logged_in") or current_user.is_authenticated:
+        # Validators (ETag) stay: a calendar app keeps its own copy and asks if it changed.
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)
-        response.headers.pop("ETag", None)
-        response.headers.pop("Last-Modified", None)
     return response
 
 
