@@ -30,6 +30,7 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
     # personal threshold at or over which a week counts as heavy.
     typical_week: so.Mapped[int | None]
     load_threshold: so.Mapped[int | None]
+    arc_started_on: so.Mapped[date | None]  # "I started this work on ...": anchors the curve
     nudge_dismissed_on: so.Mapped[date | None]
     nudge_snoozed_until: so.Mapped[date | None]
     # Reminder kinds this user turned off (comma-separated push kinds); empty means all on.

@@ -111,3 +111,11 @@ def dismiss_nudge(session: DbSession, user: User, now: datetime, *, snooze_week:
     if snooze_week:
         user.nudge_snoozed_until = today + timedelta(days=7)
     session.flush()
+
+
+def set_arc_start(session: DbSession, user: User, day: date | None, now: datetime) -> None:
+    """Mark (or clear) the day this work began, which anchors the curve on My load."""
+    if day is not None and day > today_for(user, now):
+        raise LoadError("Choose a day that has already come.")
+    user.arc_started_on = day
+    session.flush()
