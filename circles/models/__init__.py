@@ -6,7 +6,7 @@ from circles.models.checkin import CheckinRecord, CheckinSignal, SignalAnswer, S
 from circles.models.circle import Circle, Invite, Membership, Role
 from circles.models.load import LoadEntry
 from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
-from circles.models.notification import Notification, Status
+from circles.models.notification import Notification, PlanningMark, Status
 from circles.models.prompt import (
     DeckPrompt,
     LibraryPrompt,
@@ -32,6 +32,7 @@ __all__ = [
     "Membership",
     "Notification",
     "OccurrenceChange",
+    "PlanningMark",
     "PrepNote",
     "PromptAssignment",
     "PromptVote",

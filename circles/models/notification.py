@@ -42,3 +42,12 @@ class Notification(Base):
     sent_at: so.Mapped[datetime | None]
     read_at: so.Mapped[datetime | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class PlanningMark(Base):
+    """How far a periodic planning pass has looked ahead, so the next one looks only beyond."""
+
+    __tablename__ = "planning_mark"
+
+    name: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True)
+    reached: so.Mapped[datetime]

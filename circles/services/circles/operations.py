@@ -34,6 +34,7 @@ from circles.services.circles.membership import (
     lock_circle,
     membership,
 )
+from circles.services.reminders.planning import plan_member
 
 
 def create_circle(
@@ -195,4 +196,5 @@ def join_circle(
     circle = session.get(Circle, invite.circle_id)
     if circle is not None:
         buddy_pairing.regroup(session, circle, now)
+    plan_member(session, user, [invite.circle_id], now)  # a meetup tomorrow reminds them too
     return joined

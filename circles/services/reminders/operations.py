@@ -8,10 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from circles.models.base import DbSession, utcnow
+from circles.models.circle import Membership
 from circles.models.notification import Notification
 from circles.models.push import PushSubscription
 from circles.models.user import User
 from circles.services.idempotent import add_once
+from circles.services.reminders.planning import plan_member
 from circles.services.reminders.subscriptions import SubscriptionTaken, device_label, validate
 
 
@@ -81,6 +83,10 @@ def remove_device_by_id(session: DbSession, user: User, device_id: int) -> bool:
 
 
 def choose_reminders(session: DbSession, user: User, off: list[str]) -> None:
-    """The reminder kinds the user turned off."""
+    """The reminder kinds the user turned off; kinds turned back on cover meetups coming soon."""
     user.reminders_off = ",".join(sorted(set(off)))
     session.flush()
+    circle_ids = session.scalars(
+        sa.select(Membership.circle_id).where(Membership.user_id == user.id)
+    ).all()
+    plan_member(session, user, circle_ids, utcnow())
