@@ -40,12 +40,15 @@ def nudge_row(
 ) -> dict[str, Any] | None:
     """The outbox row of today's nudge when the rule says so (at most one per 3 days)."""
     today = local_date(now, user.time_zone)
-    if load_index.weekly_load(daily, today) == 0:
-        return None
+    last_on = local_date(last_due, user.time_zone) if last_due else None
+    if last_on is not None and today - last_on < load_index.NUDGE_EVERY:
+        return None  # cheap checks first: this runs for everyone whose day turned
+    now_level = load_index.snapshot(daily, today, user.typical_week, user.load_threshold).level
+    if not now_level.is_heavy:
+        return None  # neither rule can hold (a week with nothing logged is never heavy)
     level_today, level_yesterday = load_index.levels_for(
         daily, today, user.typical_week, user.load_threshold
     )
-    last_on = local_date(last_due, user.time_zone) if last_due else None
     if not load_index.nudge_due(level_today, level_yesterday, last_on, today):
         return None
     return outbox.row(

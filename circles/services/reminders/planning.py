@@ -19,8 +19,8 @@ from circles.models.notification import Notification, PlanningMark, Status
 from circles.models.user import User
 from circles.services.load import nudges
 from circles.services.meetups.board import members_by_circle
-from circles.services.meetups.series import MOVE_REACH, Occurrence, occurrences_between, series_of
-from circles.services.reminders import outbox
+from circles.services.meetups.series import Occurrence, occurrences_between, series_of
+from circles.services.reminders import horizon, outbox
 from circles.services.reminders.kinds import Kind
 from circles.services.reminders.relevance import meetup_dedupe_key
 
@@ -103,32 +103,13 @@ def plan_member(session: DbSession, user: User, circle_ids: Collection[int], now
     return plan_occurrences(session, coming, now, only_user=user.id)
 
 
-def _series_meeting_between(
-    session: DbSession, start: datetime, end: datetime
-) -> list[MeetupSeries]:
-    """Series that can have an occurrence in [start, end), moves included (one query)."""
-    first, last = (start - MOVE_REACH).date(), (end + MOVE_REACH).date()
-    return list(
-        session.scalars(
-            sa.select(MeetupSeries).where(
-                MeetupSeries.start_date <= last + timedelta(days=1),
-                sa.or_(
-                    MeetupSeries.until_date.is_(None),
-                    MeetupSeries.until_date >= first - timedelta(days=1),
-                ),
-            )
-        )
-    )
-
-
 def schedule_meetups(session: DbSession, now: datetime) -> int:
     """The pass: plan the occurrences that entered the horizon since the last pass."""
     mark = session.get(PlanningMark, MEETUP_MARK, with_for_update=True)  # one pass at a time
     start, end = (max(mark.reached, now) if mark else now), now + HORIZON
     if start >= end:
         return 0  # the clock went back: nothing new entered the horizon
-    series = _series_meeting_between(session, start, end)
-    stored = plan_occurrences(session, occurrences_between(session, series, start, end), now)
+    stored = plan_occurrences(session, horizon.entering(session, start, end), now)
     if mark is None:
         session.add(PlanningMark(name=MEETUP_MARK, reached=end))
     else:
