@@ -39,7 +39,10 @@ class _MeetupRef:
 def _meetup_ref(note: Notification) -> _MeetupRef | None:
     if note.kind not in MEETUP_KINDS:
         return None
-    _kind, _user, series_id, key, start = note.dedupe_key.split(":")
+    parts = note.dedupe_key.split(":")
+    if len(parts) != 5 or not parts[2].isdigit():
+        return _MeetupRef(0, "", "")  # not one we planned: no series has it, so it is dropped
+    _kind, _user, series_id, key, start = parts
     return _MeetupRef(int(series_id), key, start)
 
 
