@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from circles import create_app
 from circles.extensions import db
 from circles.models import Base, Notification, PushSubscription, User
+from circles.push.outcomes import Outcome
 from circles.services.reminders import outbox
 from circles.services.reminders.kinds import Kind
 from circles.worker import deliver_due, make_sender
@@ -119,9 +120,13 @@ def main() -> None:
             with make_sender(app) as sender:
                 flat = [{"endpoint": s["endpoint"], **s["keys"]} for s in subscriptions]
                 start = time.perf_counter()
-                for n in range(COUNT):
+                results = [
                     sender.send(flat[n % DEVICES], PAYLOAD, ttl=3600, urgency="high", topic="b")
+                    for n in range(COUNT)
+                ]
                 rates["bare"].append(COUNT / (time.perf_counter() - start))
+            failed = [r for r in results if r.outcome is not Outcome.delivered]
+            assert not failed, failed[:3]
             assert arrived() == COUNT
             for name, concurrency in (("worker, 1 at a time", 1), ("worker, 8 at a time", 8)):
                 queue(people, queued)
@@ -140,6 +145,7 @@ def main() -> None:
         for name, found in rates.items():
             rate = statistics.median(found)
             print(f"{name} | {rate:.0f} | {rate / bare:.2f}")
+        db.session.remove()  # end the session's transaction before dropping its tables
         Base.metadata.drop_all(db.engine)
     ours.send("stop")
     service.join(timeout=10)

@@ -150,9 +150,11 @@ def populate(circles: int) -> None:
 
 
 def bench_size(circles: int) -> dict[str, tuple[float, int]]:
+    db.session.remove()
     Base.metadata.drop_all(db.engine)
     Base.metadata.create_all(db.engine)
     empty = median_of([measured(lambda: plan(NOW)) for _ in range(5)])
+    db.session.remove()
     Base.metadata.drop_all(db.engine)  # and forget how far that pass looked
     Base.metadata.create_all(db.engine)
     populate(circles)
@@ -181,6 +183,7 @@ def main() -> None:
             base = found["empty"][0]
             for name, (seconds, statements) in found.items():
                 print(f"{circles} | {name} | {seconds:.4f} | {statements} | {seconds / base:.1f}")
+        db.session.remove()
         Base.metadata.drop_all(db.engine)
 
 
