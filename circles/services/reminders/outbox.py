@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,8 +15,6 @@ from circles.models.user import User
 from circles.push.payload import check_tag, check_url
 from circles.services.reminders.kinds import Kind, words
 from circles.services.reminders.quiet_hours import defer_out_of_quiet_hours
-
-CHUNK = 500  # rows per INSERT: 12 parameters each stays far below SQLite's 32,766
 
 
 def deliver_at(user: User, due: datetime) -> datetime:
@@ -54,23 +52,23 @@ def row(
 
 
 def store(session: DbSession, rows: Sequence[dict[str, Any]]) -> int:
-    """Store each row once per dedupe key, a few statements for any number; how many are new.
+    """Store each row once per dedupe key, in one statement; how many were new.
 
     ON CONFLICT DO NOTHING lets two workers (or two requests) plan the same reminder and store
     one; RETURNING counts only the rows really inserted (PostgreSQL's rowcount does not).
     """
+    if not rows:
+        return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stored = 0
-    for start in range(0, len(rows), CHUNK):
-        statement = (
-            insert(Notification)
-            .values(list(rows[start : start + CHUNK]))
-            .on_conflict_do_nothing(index_elements=[Notification.dedupe_key])
-            .returning(Notification.id)
-        )
-        stored += len(session.execute(statement).all())
-    return stored
+    table = cast(sa.Table, Notification.__table__)
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+        .returning(table.c.id)
+    )
+    # One statement executed for many rows: SQLAlchemy sends them as multi-row VALUES pages.
+    return len(session.execute(statement, list(rows)).all())
 
 
 def enqueue(
