@@ -105,16 +105,19 @@ def _look(session: DbSession, users: Sequence[User], now: datetime) -> int:
     last = _last_nudges(session, users)
     rows = [nudge_row(user, daily.get(user.id, {}), last.get(user.id), now) for user in users]
     stored = outbox.store(session, [row for row in rows if row is not None])
-    looks = [{"who": user.id, "at": _next_look_after(user, daily, now)} for user in users]
+    # Next looks, grouped: people in one zone share their next midnight (one UPDATE per zone).
+    looks: dict[datetime | None, list[User]] = defaultdict(list)
+    for user in users:
+        looks[_next_look_after(user, daily, now)].append(user)
     table = cast(sa.Table, User.__table__)
-    session.execute(
-        table.update()
-        .where(table.c.id == sa.bindparam("who"))
-        .values(load_check_at=sa.bindparam("at")),
-        looks,
-    )
-    for user, look in zip(users, looks, strict=True):
-        set_committed_value(user, "load_check_at", look["at"])  # what the bulk update wrote
+    for at, group in looks.items():
+        session.execute(
+            sa.update(table)
+            .where(table.c.id.in_([user.id for user in group]))
+            .values(load_check_at=at)
+        )
+        for user in group:
+            set_committed_value(user, "load_check_at", at)  # what the UPDATE wrote
     return stored
 
 
