@@ -110,6 +110,26 @@ def test_the_pass_plans_a_meetup_when_it_enters_the_horizon_and_only_then(
     }
 
 
+def test_a_meetup_moved_a_day_earlier_is_planned_when_its_new_time_enters_the_horizon(
+    make_user, make_circle, ctx
+) -> None:
+    circle, host = _circle_of(make_user, make_circle, 1)
+    now = _now()
+    start = now + timedelta(days=5)
+    series = _schedule(circle, host, start, now)
+    (occ,) = meetups.occurrences_between(db.session, [series], start, start + timedelta(hours=1))
+    earlier = (start - timedelta(days=1)).astimezone(ZoneInfo(circle.time_zone))
+    meetup_actions.move_occurrence(db.session, occ, earlier.replace(tzinfo=None), now)
+    planning.schedule_meetups(db.session, now)
+    assert _reminders() == []  # four days out: not yet
+    entered = start - timedelta(days=1) - planning.HORIZON + timedelta(minutes=1)
+    assert planning.schedule_meetups(db.session, entered) == 3
+    assert {n.due_at for n in _reminders(Kind.meetup_hour)} == {start - timedelta(days=1, hours=1)}
+    # When the old time enters the horizon, nothing is planned for it.
+    later = start - planning.HORIZON + timedelta(minutes=1)
+    assert planning.schedule_meetups(db.session, later) == 0
+
+
 def test_someone_who_joins_is_reminded_of_tomorrows_meetup(make_user, make_circle, ctx) -> None:
     circle, host = _circle_of(make_user, make_circle, 1)
     now = _now()
