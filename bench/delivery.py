@@ -8,7 +8,8 @@ PostgreSQL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/circles_bench, whi
 - worker, 1 at a time: `deliver_due` with PUSH_CONCURRENCY=1 (claim, prepare, send, record
   per batch of 50, four commits per batch);
 - worker, 8 at a time: the default PUSH_CONCURRENCY.
-Each figure is the median of 3 rounds of 1,000 notifications to 50 devices.
+Each figure is the median of 3 rounds of 1,000 notifications to 50 devices (another count as
+the argument, e.g. `bench/delivery.py 20` for a smoke run).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from circles.services.reminders.kinds import Kind
 from circles.worker import deliver_due, make_sender
 from tests.support.push_service import LocalPushService
 
-COUNT = 1000
+COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 DEVICES = 50
 ROUNDS = 3
 PAYLOAD = b'{"title":"Circles","body":"Your circle meets in an hour","url":"/","tag":"bench"}'
