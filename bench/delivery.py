@@ -7,7 +7,8 @@ PostgreSQL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/circles_bench, whi
 - bare: `PushSender.send` in a loop, one POST after another (encrypt, VAPID-sign, POST);
 - worker, 1 at a time: `deliver_due` with PUSH_CONCURRENCY=1 (claim, prepare, send, record
   per batch of 50, four commits per batch);
-- worker, 8 at a time: the default PUSH_CONCURRENCY.
+- worker, 8 at a time: the default PUSH_CONCURRENCY;
+- on PostgreSQL, 2 worker processes, 8 at a time each, sharing the queue through row locks.
 Each figure is the median of 3 rounds of 1,000 notifications to 50 devices (another count as
 the argument, e.g. `bench/delivery.py 20` for a smoke run).
 """
@@ -24,6 +25,8 @@ from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+from flask import Flask
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -71,10 +74,9 @@ def queue(people: list[User], start: int) -> None:
     db.session.commit()
 
 
-def main() -> None:
-    folder = tempfile.mkdtemp(prefix="circles-bench-")
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-    app = create_app(
+def bench_app(url: str) -> Flask:
+    # Every process of this app reads the same VAPID keys from the instance folder.
+    return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "bench",
@@ -82,6 +84,39 @@ def main() -> None:
             "VAPID_SUBJECT": "mailto:bench@circles.test",
         }
     )
+
+
+def worker_process(url: str, ready: Any, delivered: Any) -> None:
+    """One more worker, in its own process, as a deployment would run it."""
+    app = bench_app(url)
+    with app.app_context(), make_sender(app) as sender:
+        ready.wait()  # all set up: the clock starts when every worker is here
+        tally = deliver_due(sender)
+        with delivered.get_lock():
+            delivered.value += tally.delivered
+
+
+def two_workers(url: str) -> float:
+    """Notifications per second with 2 worker processes sharing the queue (PostgreSQL)."""
+    ready, delivered = multiprocessing.Barrier(3), multiprocessing.Value("i", 0)
+    workers = [
+        multiprocessing.Process(target=worker_process, args=(url, ready, delivered))
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    ready.wait(timeout=60)
+    start = time.perf_counter()
+    for worker in workers:
+        worker.join(timeout=300)
+    assert delivered.value == COUNT, delivered.value
+    return COUNT / (time.perf_counter() - start)
+
+
+def main() -> None:
+    folder = tempfile.mkdtemp(prefix="circles-bench-")
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
+    app = bench_app(url)
     ours, theirs = multiprocessing.Pipe()
     service = multiprocessing.Process(target=receiver, args=(theirs,), daemon=True)
     service.start()
@@ -137,6 +172,11 @@ def main() -> None:
                     tally = deliver_due(sender, concurrency=concurrency)
                     rates[name].append(COUNT / (time.perf_counter() - start))
                 assert tally.delivered == COUNT, tally
+                assert arrived() == COUNT
+            if db.engine.dialect.name == "postgresql":  # several workers need row locks
+                queue(people, queued)
+                queued += COUNT
+                rates.setdefault("2 worker processes, 8 at a time", []).append(two_workers(url))
                 assert arrived() == COUNT
         sent = db.session.scalar(sa.select(sa.func.count()).where(Notification.status == "sent"))
         assert sent == queued
