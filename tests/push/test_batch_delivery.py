@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from circles.extensions import db
-from circles.models import Notification, Status, User
+from circles.models import Notification, PushSubscription, Status, User
 from circles.models.base import utcnow
 from circles.services.reminders import outbox
 from circles.services.reminders.kinds import Kind
@@ -96,3 +96,24 @@ def test_a_device_gone_in_one_notification_is_skipped_by_the_next_in_the_batch(
     # Each was answered "gone" for the same device; the device is deleted once, no error.
     assert tally.skipped == 3
     assert _statuses(push_app) == [Status.SKIPPED.value] * 3
+
+
+def test_a_delivery_clears_the_devices_earlier_failures(
+    push_app: Flask, push_service: LocalPushService, sender, add_device, make_user
+) -> None:
+    user = make_user()
+    add_device(user)
+    with push_app.app_context():
+        device = db.session.scalar(db.select(PushSubscription))
+        device.error_count, device.first_error_at = 3, utcnow()
+        db.session.commit()
+    _queue(push_app, [user], 2, "recovered")
+    with push_app.app_context():
+        assert deliver_due(sender).delivered == 2
+        device = db.session.scalar(db.select(PushSubscription))
+        notes = list(db.session.scalars(db.select(Notification)))
+        assert (device.error_count, device.first_error_at) == (0, None)
+        assert device.last_success_at is not None
+        assert {(n.status, n.attempts, n.sent_at is not None) for n in notes} == {
+            (Status.SENT.value, 1, True)
+        }

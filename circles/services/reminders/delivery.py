@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -204,18 +205,20 @@ def send(prepared: Sequence[Prepared], sender: Sender, concurrency: int) -> list
 
 def record(session: DbSession, sent: Sequence[Sent], now: datetime, tally: Tally) -> None:
     """Apply the push services' answers to the devices and outbox rows of a batch, with a few
-    `IN` queries (the caller commits once)."""
-    if not sent:
+    statements (the caller commits once)."""
+    delivered, others = _split_delivered(sent)
+    _record_delivered(session, delivered, now, tally)
+    if not others:
         return
     notes = {
         note.id: note
         for note in session.scalars(
             sa.select(Notification).where(
-                Notification.id.in_([item.prepared.notification_id for item in sent])
+                Notification.id.in_([item.prepared.notification_id for item in others])
             )
         )
     }
-    device_ids = {device_id for item in sent for device_id, _ in item.results}
+    device_ids = {device_id for item in others for device_id, _ in item.results}
     subs = {
         sub.id: sub
         for sub in session.scalars(
@@ -223,7 +226,7 @@ def record(session: DbSession, sent: Sequence[Sent], now: datetime, tally: Tally
         )
     }
     users = _users(session, {note.user_id for note in notes.values()})
-    for item in sent:
+    for item in others:
         note = notes.get(item.prepared.notification_id)
         if note is None or note.status != Status.PENDING.value:
             continue
@@ -231,6 +234,46 @@ def record(session: DbSession, sent: Sequence[Sent], now: datetime, tally: Tally
             _apply(session, subs, device_id, result, now)
         note.attempts += 1
         _settle(note, users.get(note.user_id), [result for _id, result in item.results], now, tally)
+
+
+def _split_delivered(sent: Sequence[Sent]) -> tuple[list[Sent], list[Sent]]:
+    """(delivered to every device, the rest); a device the rest touch stays with the rest."""
+    failed = [any(r.outcome is not Outcome.delivered for _, r in item.results) for item in sent]
+    busy = {d for item, bad in zip(sent, failed, strict=True) if bad for d, _ in item.results}
+    delivered, others = [], []
+    for item, bad in zip(sent, failed, strict=True):
+        if bad or not busy.isdisjoint(device_id for device_id, _ in item.results):
+            others.append(item)
+        else:
+            delivered.append(item)
+    return delivered, others
+
+
+def _record_delivered(
+    session: DbSession, delivered: Sequence[Sent], now: datetime, tally: Tally
+) -> None:
+    """The common case in two UPDATEs: sent, and the devices' error counts reset."""
+    if not delivered:
+        return
+    notes = cast(sa.Table, Notification.__table__)
+    marked = session.execute(
+        sa.update(notes)
+        .where(
+            notes.c.id.in_([item.prepared.notification_id for item in delivered]),
+            notes.c.status == Status.PENDING.value,  # not settled meanwhile by another worker
+        )
+        .values(
+            status=Status.SENT.value, sent_at=now, last_error=None, attempts=notes.c.attempts + 1
+        )
+        .returning(notes.c.id)
+    )
+    tally.delivered += len(marked.all())
+    devices = cast(sa.Table, PushSubscription.__table__)
+    session.execute(
+        sa.update(devices)
+        .where(devices.c.id.in_({d for item in delivered for d, _ in item.results}))
+        .values(last_success_at=now, error_count=0, first_error_at=None)
+    )
 
 
 def _apply(
