@@ -11,6 +11,7 @@ from types import FrameType
 
 from flask import Flask, current_app
 
+from circles import reminder_emails
 from circles.database import write_intent
 from circles.extensions import db
 from circles.models.base import utcnow
@@ -52,6 +53,7 @@ def deliver_due(
     now: Callable[[], datetime] = utcnow,
     batch: int = 50,
     concurrency: int | None = None,
+    origin: str = "",
 ) -> delivery.Tally:
     """Deliver everything due, batch by batch: claim, prepare, send, record (four commits)."""
     tally = delivery.Tally()
@@ -63,7 +65,7 @@ def deliver_due(
         if not ids:
             return tally
         with write_intent():
-            prepared = delivery.prepare(db.session, ids, now(), tally)
+            prepared = delivery.prepare(db.session, ids, now(), tally, origin)
             db.session.commit()
         # No transaction is open while push services answer (or hang).
         try:
@@ -86,7 +88,9 @@ def dispatch(app: Flask, sender: Sender | None = None) -> delivery.Tally:
     active = sender or make_sender(app)
     try:
         plan(utcnow())
-        return deliver_due(active)
+        tally = deliver_due(active, origin=reminder_emails.public_base(app))
+        tally.emailed = reminder_emails.send_due(app)
+        return tally
     finally:
         if own and isinstance(active, PushSender):
             active.close()

@@ -1,11 +1,27 @@
 """Typed SQLAlchemy models, one module per domain."""
 
 from circles.models.base import Base
-from circles.models.buddy import BuddyRound, PulseResponse
-from circles.models.checkin import CheckinRecord, CheckinSignal, SignalAnswer, SignalKind
+from circles.models.buddy import BuddyMeeting, BuddyRound, PulseResponse
+from circles.models.checkin import (
+    CheckinRecord,
+    CheckinRequest,
+    CheckinSignal,
+    RequestState,
+    RequestWay,
+    SignalAnswer,
+    SignalKind,
+)
 from circles.models.circle import Circle, Invite, Membership, Role
-from circles.models.load import LoadEntry
-from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
+from circles.models.load import BurnoutCheck, LoadEntry
+from circles.models.meetup import (
+    Answer,
+    Attendance,
+    MeetupFeeling,
+    MeetupRun,
+    MeetupSeries,
+    OccurrenceChange,
+    Rsvp,
+)
 from circles.models.notification import Notification, PlanningMark, Status
 from circles.models.prompt import (
     DeckPrompt,
@@ -15,19 +31,26 @@ from circles.models.prompt import (
     PromptVote,
 )
 from circles.models.push import PushSubscription
+from circles.models.reach import ReachShare, ReachWay
 from circles.models.user import User
 
 __all__ = [
     "Answer",
+    "Attendance",
     "Base",
+    "BuddyMeeting",
     "BuddyRound",
+    "BurnoutCheck",
     "CheckinRecord",
+    "CheckinRequest",
     "CheckinSignal",
     "Circle",
     "DeckPrompt",
     "Invite",
     "LibraryPrompt",
     "LoadEntry",
+    "MeetupFeeling",
+    "MeetupRun",
     "MeetupSeries",
     "Membership",
     "Notification",
@@ -38,6 +61,10 @@ __all__ = [
     "PromptVote",
     "PulseResponse",
     "PushSubscription",
+    "ReachShare",
+    "ReachWay",
+    "RequestState",
+    "RequestWay",
     "Role",
     "Rsvp",
     "SignalAnswer",

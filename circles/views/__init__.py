@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from circles.views import (
         auth,
         calendar,
+        checkin_requests,
         checkins,
         circles,
         hosting,
@@ -17,12 +18,15 @@ def register_blueprints(app: Flask) -> None:
         main,
         me,
         meetup_notes,
+        meetup_runs,
         meetups,
         notifications,
         prompts,
         pulse,
         push,
         pwa,
+        reach,
+        unsubscribe,
     )
 
     for module in (
@@ -36,11 +40,15 @@ def register_blueprints(app: Flask) -> None:
         load,
         meetups,
         meetup_notes,
+        meetup_runs,
         prompts,
         calendar,
         checkins,
+        checkin_requests,
         push,
         notifications,
         pulse,
+        reach,
+        unsubscribe,
     ):
         app.register_blueprint(module.bp)

@@ -18,9 +18,11 @@ from circles.services.buddies import pairing as buddies
 from circles.services.checkins import signals as checkins
 from circles.services.circles import membership as rules
 from circles.services.circles import operations as circle_actions
+from circles.services.meetups import attendance
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.pulse import results as pulse
+from circles.services.reach import directory as reach
 from circles.timezones import local_date
 from circles.views.access import circle_or_404
 from circles.views.helpers import attempt, attempt_form, render_form
@@ -72,6 +74,7 @@ def show(circle_id: int) -> str:
     now = utcnow()
     coming = meetups.upcoming(db.session, [circle_id], now)
     signal_views = checkins.active_signals(db.session, [circle_id], now).get(circle_id, [])
+    past = attendance.history(db.session, circle_id)
     return render_template(
         "circles/show.html",
         circle=access.circle,
@@ -84,11 +87,15 @@ def show(circle_id: int) -> str:
         signal_views=signal_views,
         my_buddies=buddies.my_buddies(db.session, access.circle, current_user),
         buddy_until=buddies.current_until(db.session, access.circle),
+        ask_if_met=buddies.met_question_due(db.session, access.circle, current_user, now),
         pulse_results=pulse.results(db.session, circle_id, local_date(now, current_user.time_zone)),
         pulse_done=pulse.answered_this_month(
             db.session, circle_id, current_user, local_date(now, current_user.time_zone)
         ),
         my_signals={v.signal.kind for v in signal_views if v.signal.user_id == current_user.id},
+        reach=reach.shared_in(db.session, [circle_id]),
+        past=past,
+        attended=sum(1 for meeting in past if current_user.id in meeting.present_ids),
     )
 
 

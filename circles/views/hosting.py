@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from circles.extensions import db
@@ -20,11 +20,16 @@ from circles.services.circles import operations as circle_actions
 from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
 from circles.views.helpers import attempt
 
+NEW_LINK_KEY = "new_invite_link"
+
 bp = Blueprint("hosting", __name__, url_prefix="/circles/<int:circle_id>/host")
 
 
 def _manage_page(access: CircleAccess, **extra: Any) -> str:
     members = rules.members_of(db.session, access.circle.id)
+    working, used = invites.listed(db.session, access.circle.id, utcnow())
+    shown = session.pop(NEW_LINK_KEY, None)
+    new_link = shown["link"] if shown and shown.get("circle") == access.circle.id else None
     return render_template(
         "circles/manage.html",
         circle=access.circle,
@@ -32,11 +37,9 @@ def _manage_page(access: CircleAccess, **extra: Any) -> str:
         members=members,
         buddies=buddies.status(db.session, access.circle),
         can_step_down=rules.can_step_down(db.session, access.circle.id),
-        invite_states={
-            invite.id: invites.state_of(invite, utcnow())
-            for invite in invites.open_invites(db.session, access.circle.id, utcnow())
-        },
-        invites=invites.open_invites(db.session, access.circle.id, utcnow()),
+        invites=working,
+        used_invites=used,
+        new_link=new_link,
         invite_form=extra.pop("invite_form", None) or InviteForm(formdata=None),
         button=ConfirmForm(formdata=None),
         buddies_form=BuddiesForm(
@@ -50,6 +53,13 @@ def _manage_page(access: CircleAccess, **extra: Any) -> str:
 @login_required
 def manage(circle_id: int) -> str:
     return _manage_page(circle_or_404(circle_id, host=True))
+
+
+@bp.get("/invites")
+@login_required
+def invites_page(circle_id: int) -> Any:
+    circle_or_404(circle_id, host=True)
+    return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
 
 
 @bp.post("/invites")
@@ -72,10 +82,13 @@ def create_invite(circle_id: int) -> Any:
     )
     if done is None:
         return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
-    made = done.value
-    # The token exists only in this response: the database keeps its hash.
-    link = url_for("join.show", token=made.token, _external=True)
-    return _manage_page(access, new_link=link, new_invite=made.invite)
+    # The token lives only in the session until the next page shows it once: the database
+    # keeps its hash, and a reload of that page makes no second link.
+    session[NEW_LINK_KEY] = {
+        "circle": circle_id,
+        "link": url_for("join.show", token=done.value.token, _external=True),
+    }
+    return redirect(url_for("hosting.manage", circle_id=circle_id, _anchor="new-link"), 303)
 
 
 @bp.post("/invites/<int:invite_id>/revoke")
@@ -129,3 +142,16 @@ def step_down(circle_id: int) -> Any:
     if not stepped_down:
         return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
     return redirect(url_for("circles.show", circle_id=circle_id), 303)
+
+
+@bp.post("/missed-you")
+@login_required
+def missed_you(circle_id: int) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    if ConfirmForm().validate_on_submit():
+        on = request.form.get("on") == "y"
+        attempt(
+            lambda: circle_actions.set_missed_you_notes(db.session, access.circle, on),
+            "Saved.",
+        )
+    return redirect(url_for("hosting.manage", circle_id=circle_id, _anchor="missed-heading"), 303)

@@ -13,11 +13,15 @@ from circles.forms.circles import ConfirmForm
 from circles.forms.meetups import RsvpForm
 from circles.models.base import utcnow
 from circles.services.buddies import pairing as buddies
+from circles.services.checkins import requests as checkin_requests
 from circles.services.checkins import signals as checkins
 from circles.services.circles import membership
+from circles.services.load import checks as burnout_checks
 from circles.services.load import log as load
+from circles.services.meetups import formats
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
+from circles.services.reach import directory as reach
 from circles.views.summaries import card_extras
 
 bp = Blueprint("main", __name__)
@@ -48,7 +52,11 @@ def index() -> str:
         "today.html",
         cards=cards,
         board=load_board,
-        show_nudge=load.nudge_visible(current_user, load_board),
+        show_nudge=load.nudge_visible(
+            current_user,
+            load_board,
+            burnout_checks.wants_checkin(db.session, current_user, load_board.high),
+        ),
         signal_views=[view for views in signals.values() for view in views],
         raised_in=mine,
         circle_buddies=circle_buddies,
@@ -57,6 +65,8 @@ def index() -> str:
         button=ConfirmForm(formdata=None),
         next_meetup=board(db.session, [next_meetup], current_user)[0] if next_meetup else None,
         rsvp_form=RsvpForm(formdata=None),
+        reach=reach.shared_in(db.session, circle_ids),
+        plans=checkin_requests.plans_for(db.session, current_user, now),
     )
 
 
@@ -73,4 +83,4 @@ def healthz() -> tuple[dict[str, Any], int]:
 
 @bp.get("/help")
 def help_page() -> str:
-    return render_template("help.html")
+    return render_template("help.html", meetup_formats=list(formats.FORMATS.values()))

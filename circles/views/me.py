@@ -12,14 +12,17 @@ from circles.extensions import db
 from circles.forms.auth import ChangePasswordForm, DeleteAccountForm
 from circles.forms.circles import ConfirmForm
 from circles.forms.profile import ProfileForm
-from circles.forms.reminders import LABELS, RemindersForm
+from circles.forms.reach import ReachWayForm
+from circles.forms.reminders import LABELS, RemindersForm, channel_field
 from circles.services.accounts import data as account_data
 from circles.services.accounts import operations as accounts
 from circles.services.meetups import calendar as calendar_feed
+from circles.services.reminders import channels
 from circles.services.reminders import operations as reminder_actions
 from circles.services.reminders import subscriptions as devices
 from circles.sessions import end_session, start_session
 from circles.views.helpers import attempt, attempt_form, passwords, render_form
+from circles.views.reach import page_data as reach_page_data
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -28,10 +31,16 @@ def _reminders_form() -> RemindersForm:
     form = RemindersForm(formdata=None)
     for kind in LABELS:
         form[kind.value].data = current_user.wants(kind.value)
+        form[channel_field(kind)].data = channels.choice(current_user.reminder_channels, kind).value
     return form
 
 
-def _page(profile: ProfileForm | None = None, password: ChangePasswordForm | None = None) -> Any:
+def me_page(
+    profile: ProfileForm | None = None,
+    password: ChangePasswordForm | None = None,
+    reach_form: ReachWayForm | None = None,
+) -> Any:
+    """The Me page, with any form that was just refused kept as it was filled in."""
     token = calendar_feed.feed_token(current_app.config["SECRET_KEY"], current_user)
     calendar_url = url_for("calendar.feed", token=token, _external=True)
     return render_form(
@@ -43,13 +52,14 @@ def _page(profile: ProfileForm | None = None, password: ChangePasswordForm | Non
         reminders=_reminders_form(),
         devices=devices.of(db.session, current_user),
         button=ConfirmForm(formdata=None),
+        **reach_page_data(reach_form),
     )
 
 
 @bp.get("")
 @login_required
 def index() -> Any:
-    return _page()
+    return me_page()
 
 
 @bp.post("/profile")
@@ -73,7 +83,7 @@ def profile() -> Any:
         )
         if saved:
             return redirect(url_for("me.index"))
-    return _page(profile=form)
+    return me_page(profile=form)
 
 
 @bp.post("/password")
@@ -98,7 +108,7 @@ def password() -> Any:
             # This device stays logged in; every other one is out.
             start_session(current_user, remember=bool(session.get("remembered")))
             return redirect(url_for("me.index"))
-    return _page(password=form)
+    return me_page(password=form)
 
 
 @bp.post("/reminders")
@@ -107,7 +117,11 @@ def reminders() -> Any:
     form = RemindersForm()
     if form.validate_on_submit():
         off = [kind.value for kind in LABELS if not form[kind.value].data]
-        attempt(lambda: reminder_actions.choose_reminders(db.session, current_user, off), "Saved.")
+        how = {kind: channels.Channel(form[channel_field(kind)].data) for kind in LABELS}
+        attempt(
+            lambda: reminder_actions.choose_reminders(db.session, current_user, off, how),
+            "Saved.",
+        )
     return redirect(url_for("me.index", _anchor="reminders"), 303)
 
 

@@ -12,16 +12,10 @@ from flask.testing import FlaskClient
 from circles.extensions import db
 from circles.models import DeckPrompt
 from circles.services.prompts import deck as prompts
-from tests.conftest import AuthActions
+from tests.conftest import logged_in
 from tests.support.pages import text
 
 SOON = date.today() + timedelta(days=5)  # noqa: DTZ011
-
-
-def _client(app: Flask, user) -> FlaskClient:
-    client = app.test_client()
-    AuthActions(client).login(user.email)
-    return client
 
 
 @pytest.fixture
@@ -34,9 +28,9 @@ def circle_people(app: Flask, make_user, make_circle):
         db.session.commit()
     return {
         "id": circle.id,
-        "host": _client(app, host),
-        "ari": _client(app, ari),
-        "bo": _client(app, bo),
+        "host": logged_in(app, host),
+        "ari": logged_in(app, ari),
+        "bo": logged_in(app, bo),
     }
 
 
@@ -127,6 +121,8 @@ def test_an_assigned_prompt_shows_on_the_meetup_page(app: Flask, circle_people) 
     circle_people["host"].post(location + "/prompt", data={"prompt_id": pid})
     page = text(circle_people["bo"].get(location))
     assert "The prompt What are you still carrying?" in page
+    today = text(circle_people["bo"].get("/"))
+    assert "Next meetup" in today and "Prompt: “What are you still carrying?”" in today
 
 
 def test_turning_rotation_on_gives_the_next_meetup_the_most_wanted_prompt(

@@ -34,6 +34,7 @@ from circles.services.circles.membership import (
     lock_circle,
     membership,
 )
+from circles.services.reach import operations as reach_actions
 from circles.services.reminders.planning import plan_member
 
 
@@ -96,6 +97,7 @@ def leave(session: DbSession, member: Membership) -> None:
     session.delete(member)
     session.flush()
     free_seat(session, member.circle_id)
+    reach_actions.stop_sharing_in(session, member.user_id, member.circle_id)
     circle = session.get(Circle, member.circle_id)
     if circle is not None:
         buddy_pairing.regroup(session, circle, utcnow())
@@ -198,3 +200,9 @@ def join_circle(
         buddy_pairing.regroup(session, circle, now)
     plan_member(session, user, [invite.circle_id], now)  # a meetup tomorrow reminds them too
     return joined
+
+
+def set_missed_you_notes(session: DbSession, circle: Circle, on: bool) -> None:
+    """A host turns the gentle "we missed you" note on or off for the circle."""
+    circle.missed_you_notes = on
+    session.flush()

@@ -94,6 +94,11 @@ class Baseline:
     weeks: int = 0
 
     @property
+    def known(self) -> bool:
+        """False while the baseline is only the default: too few weeks to know the usual."""
+        return self.source is not BaselineSource.DEFAULT
+
+    @property
     def explanation(self) -> str:
         """A short phrase for the page, e.g. "from your last 5 logged weeks"."""
         if self.source is BaselineSource.HISTORY:

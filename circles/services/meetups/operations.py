@@ -17,7 +17,7 @@ from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
 from circles.models.prompt import NOTE_MAX, PrepNote, PromptAssignment
 from circles.models.user import User
 from circles.services.idempotent import add_once
-from circles.services.meetups import recurrence
+from circles.services.meetups import formats, recurrence
 from circles.services.meetups.prep_notes import my_note
 from circles.services.meetups.recurrence import Repeat
 from circles.services.meetups.series import MOVE_REACH, MeetupError, Occurrence, Plan
@@ -37,14 +37,21 @@ def _apply(series: MeetupSeries, plan: Plan) -> None:
     )
     series.place, series.video_url = plan.place.strip(), plan.video_url.strip()
     series.rotate_facilitator = plan.rotate_facilitator
+    if plan.format not in formats.FORMATS:
+        raise MeetupError("Choose one of the formats.", "format")
+    series.format = plan.format
 
 
 def _require_future(series: MeetupSeries, now: datetime) -> None:
-    coming = recurrence.occurrences(
-        series.rrule, series.start_local, series.time_zone, now, now + timedelta(days=400), limit=1
-    )
-    if not coming:
+    # A repeating series starting in the past would put its past dates in everyone's calendar.
+    if recurrence.to_utc(series.start_local, series.time_zone) < now:
         raise MeetupError("That date has passed. Choose a date from today on.", "start_date")
+
+
+def _revised(series: MeetupSeries) -> None:
+    """One more revision: calendar apps take the new version (SEQUENCE) over the one they hold."""
+    series.revision += 1
+    series.updated_at = utcnow()
 
 
 def schedule_series(
@@ -77,6 +84,7 @@ def _change_for(session: DbSession, occurrence: Occurrence) -> OccurrenceChange:
 def cancel_occurrence(session: DbSession, occurrence: Occurrence) -> None:
     """Cancel one occurrence and drop its queued reminders; the rest of the series stays."""
     _change_for(session, occurrence).cancelled = True
+    _revised(occurrence.series)  # the series' EXDATEs change
     forget_occurrence(session, occurrence)
     session.flush()
 
@@ -84,6 +92,7 @@ def cancel_occurrence(session: DbSession, occurrence: Occurrence) -> None:
 def restore_occurrence(session: DbSession, occurrence: Occurrence) -> None:
     """Undo a cancellation; its reminders are planned again."""
     _change_for(session, occurrence).cancelled = False
+    _revised(occurrence.series)
     session.flush()
     plan_series(session, [occurrence.series], utcnow())
 
@@ -101,19 +110,32 @@ def move_occurrence(
     if abs(new_start - occurrence.original_start) > MOVE_REACH:
         raise MeetupError("Move it by a month at most. For bigger changes, schedule a new meetup.")
     change = _change_for(session, occurrence)
-    change.moved_to = None if new_start == occurrence.original_start else new_start
+    moved_to = None if new_start == occurrence.original_start else new_start
+    if change.cancelled or (change.moved_to is not None and moved_to is None):
+        _revised(occurrence.series)  # an EXDATE or an override leaves the series
+    change.moved_to = moved_to
     change.cancelled = False
+    change.revision = (change.revision or 0) + 1
+    change.updated_at = utcnow()
     forget_occurrence(session, occurrence)
     session.flush()
     plan_series(session, [occurrence.series], now)
 
 
-def edit_series_from(session: DbSession, occurrence: Occurrence, plan: Plan) -> MeetupSeries:
-    """Change the series from this occurrence on; earlier occurrences stay as they were."""
+def edit_series_from(
+    session: DbSession, occurrence: Occurrence, plan: Plan, now: datetime | None = None
+) -> MeetupSeries:
+    """Change the series from this occurrence on; earlier occurrences stay as they were.
+
+    With `now`, the changed series must start from now on, as a new one must.
+    """
     old = occurrence.series
     local_day = occurrence.original_start.astimezone(ZoneInfo(old.time_zone)).date()
     if local_day <= old.start_date:
         _apply(old, plan)  # editing from the first occurrence edits the whole series
+        if now is not None:
+            _require_future(old, now)
+        _revised(old)
         session.flush()
         plan_series(session, [old], utcnow())
         return old
@@ -121,6 +143,9 @@ def edit_series_from(session: DbSession, occurrence: Occurrence, plan: Plan) -> 
         circle_id=old.circle_id, time_zone=old.time_zone, created_by_id=old.created_by_id
     )
     _apply(new, plan)
+    if now is not None:
+        _require_future(new, now)
+    _revised(old)  # its UNTIL changes
     end_old = local_day - timedelta(days=1)
     old.until_date = end_old
     old.rrule = recurrence.rrule_text(
@@ -207,3 +232,12 @@ def save_prep_note(
     note.body, note.updated_at = body, utcnow()
     session.flush()
     return note
+
+
+def set_occurrence_format(session: DbSession, occurrence: Occurrence, key: str | None) -> None:
+    """A host runs one meetup by another format (None: back to the series' format)."""
+    if key is not None and key not in formats.FORMATS:
+        raise MeetupError("Choose one of the formats.")
+    change = _change_for(session, occurrence)
+    change.format = None if key == occurrence.series.format else key
+    session.flush()

@@ -19,7 +19,7 @@ from circles.models.push import PushSubscription
 from circles.models.user import User
 from circles.push.payload import build, topic_for, ttl_for, urgency_for
 from circles.push.sender import Outcome, Result, Sender
-from circles.services.reminders import relevance
+from circles.services.reminders import channels, relevance
 from circles.services.reminders.kinds import Kind
 from circles.services.reminders.outbox import deliver_at
 
@@ -61,6 +61,7 @@ class Tally:
     retried: int = 0
     failed: int = 0
     skipped: int = 0
+    emailed: int = 0
 
 
 def _subscription(sub: PushSubscription) -> dict[str, str]:
@@ -92,7 +93,9 @@ class Prepared:
     devices: list[tuple[int, dict[str, str]]]
 
 
-def prepare(session: DbSession, ids: Sequence[int], now: datetime, tally: Tally) -> list[Prepared]:
+def prepare(
+    session: DbSession, ids: Sequence[int], now: datetime, tally: Tally, origin: str = ""
+) -> list[Prepared]:
     """Decide whether, when and where to send a claimed batch, with a few `IN` queries; settles
     the rows that need no POST (the caller commits)."""
     notes = list(
@@ -123,8 +126,9 @@ def prepare(session: DbSession, ids: Sequence[int], now: datetime, tally: Tally)
         if later > now:  # quiet hours began (or moved) since this was queued
             note.next_attempt_at = later
             continue
-        if not devices[user.id]:
-            # Nothing to push to: it stays in the in-app list.
+        if not devices[user.id] or not channels.by_push(user.reminder_channels, kind):
+            # Nothing to push to, or push not wanted for this kind: the in-app list (and email)
+            # has it.
             note.status, note.sent_at = Status.SKIPPED.value, now
             tally.skipped += 1
             continue
@@ -132,7 +136,7 @@ def prepare(session: DbSession, ids: Sequence[int], now: datetime, tally: Tally)
             Prepared(
                 notification_id=note.id,
                 kind=kind,
-                payload=build(kind, note.url, note.tag),
+                payload=build(kind, note.url, note.tag, origin),
                 topic=topic_for(kind, note.dedupe_key),
                 devices=[(sub.id, _subscription(sub)) for sub in devices[user.id]],
             )

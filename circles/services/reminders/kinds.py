@@ -22,6 +22,11 @@ class Kind(StrEnum):
     buddy_pairing = "buddy_pairing"
     peer_signal = "peer_signal"
     prompt_assigned = "prompt_assigned"
+    signal_answered = "signal_answered"
+    checkin_request = "checkin_request"
+    checkin_soon = "checkin_soon"
+    buddy_met = "buddy_met"
+    missed_you = "missed_you"
 
 
 TITLE: Final = "Circles"
@@ -34,6 +39,11 @@ _BODIES: Final[dict[Kind, str]] = {
     Kind.buddy_pairing: "You have a new buddy in your circle",
     Kind.peer_signal: "Someone in your circle could use a check-in",
     Kind.prompt_assigned: "A prompt is ready for an upcoming meetup",
+    Kind.signal_answered: "Someone in your circle will reach out",
+    Kind.checkin_request: "A check-in with a peer is waiting for an answer",
+    Kind.checkin_soon: "Your check-in with a peer is in an hour",
+    Kind.buddy_met: "Did you and your buddy meet?",
+    Kind.missed_you: "Your circle would love to see you at the next meetup",
 }
 
 

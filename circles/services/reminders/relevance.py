@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from circles.models.base import DbSession
+from circles.models.buddy import BuddyMeeting, BuddyRound
+from circles.models.checkin import CheckinRequest, RequestState
 from circles.models.circle import Membership
 from circles.models.meetup import MeetupSeries, OccurrenceChange, Rsvp
 from circles.models.notification import Notification
@@ -124,6 +126,15 @@ def relevant(session: DbSession, notes: Sequence[Notification], now: datetime) -
         circle = _circle_of(note)
         if circle is not None and (circle, note.user_id) not in facts.members:
             continue
+        # Rarer kinds are judged one by one (a query or two each).
+        if note.kind == Kind.checkin_soon.value:
+            if _checkin_still_on(session, note.dedupe_key):
+                keep.add(note.id)
+            continue
+        if note.kind == Kind.buddy_met.value:
+            if _pairing_unanswered(session, note.dedupe_key):
+                keep.add(note.id)
+            continue
         ref = _meetup_ref(note)
         if ref is not None:
             start = facts.start_of(ref)
@@ -134,3 +145,39 @@ def relevant(session: DbSession, notes: Sequence[Notification], now: datetime) -
                 continue
         keep.add(note.id)
     return keep
+
+
+def _checkin_still_on(session: DbSession, dedupe_key: str) -> bool:
+    """An agreed check-in reminder goes out only while it is agreed for that same time."""
+    _kind, request_id, _user, when = dedupe_key.split(":")
+    request = session.get(CheckinRequest, int(request_id))
+    return (
+        request is not None
+        and request.state == RequestState.ACCEPTED.value
+        and request.accepted_time is not None
+        and f"{request.accepted_time:%Y%m%dT%H%M}" == when
+    )
+
+
+def _pairing_unanswered(session: DbSession, dedupe_key: str) -> bool:
+    """Ask whether buddies met only while that pairing is current and unanswered."""
+    _kind, user_id, round_id = dedupe_key.split(":")[:3]
+    asked = session.get(BuddyRound, int(round_id))
+    if asked is None:
+        return False
+    newest = session.scalar(
+        sa.select(sa.func.max(BuddyRound.period_index)).where(
+            BuddyRound.circle_id == asked.circle_id
+        )
+    )
+    answered = session.scalar(
+        sa.select(BuddyMeeting.id).where(
+            BuddyMeeting.round_id == asked.id, BuddyMeeting.user_id == int(user_id)
+        )
+    )
+    return newest == asked.period_index and answered is None
+
+
+def still_relevant(session: DbSession, note: Notification, now: datetime) -> bool:
+    """Whether one queued reminder is still worth sending (see `relevant` for a batch)."""
+    return note.id in relevant(session, [note], now)
