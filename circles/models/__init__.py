@@ -22,7 +22,7 @@ from circles.models.meetup import (
     OccurrenceChange,
     Rsvp,
 )
-from circles.models.notification import Notification, Status
+from circles.models.notification import Notification, PlanningMark, Status
 from circles.models.prompt import (
     DeckPrompt,
     LibraryPrompt,
@@ -55,6 +55,7 @@ __all__ = [
     "Membership",
     "Notification",
     "OccurrenceChange",
+    "PlanningMark",
     "PrepNote",
     "PromptAssignment",
     "PromptVote",
