@@ -4,7 +4,7 @@ The worker's meetup pass remembers how far it looked ahead (planning_mark); each
 load look is due at user.load_check_at. Everyone who has logged is looked at on the next pass.
 
 Revision ID: c81df93026b0
-Revises: a178061ef009
+Revises: 3ce8fd08ac80
 Create Date: 2026-12-06 10:10:30.831433
 
 """
@@ -18,7 +18,7 @@ import circles.models.base
 
 # revision identifiers, used by Alembic.
 revision = "c81df93026b0"
-down_revision = "a178061ef009"
+down_revision = "3ce8fd08ac80"
 branch_labels = None
 depends_on = None
 
