@@ -62,8 +62,12 @@ query = st.dictionaries(st.sampled_from(["next", "day", "page", "token", "q"]), 
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), texts),
     lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(["endpoint", "keys",
-        "p256dh", "auth", "expirationTime", "x"]), inner, max_size=4)
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["endpoint", "keys", "p256dh", "auth", "expirationTime", "x"]),
+            inner,
+            max_size=4,
+        ),
     ),
     max_leaves=10,
 )
@@ -124,7 +128,10 @@ def _fuzz(app: Flask, rule: Rule, method: str, logged_in: bool) -> None:
     )
     @given(values=paths, args=query, data=form_data, body=json_bodies, as_json=st.booleans())
     def attempt(
-        values: dict[str, Any], args: dict[str, str], data: dict[str, Any], body: str,
+        values: dict[str, Any],
+        args: dict[str, str],
+        data: dict[str, Any],
+        body: str,
         as_json: bool,
     ) -> None:
         url = adapter.build(rule.endpoint, values, method=method, force_external=False)
@@ -133,7 +140,10 @@ def _fuzz(app: Flask, rule: Rule, method: str, logged_in: bool) -> None:
             _log_in(client, app)
         if as_json and method != "GET":
             response = client.open(
-                url, method=method, query_string=args, data=body,
+                url,
+                method=method,
+                query_string=args,
+                data=body,
                 content_type="application/json",
             )
         else:

@@ -10,6 +10,6 @@ circles_cli = AppGroup("circles", help="Circles maintenance and background work.
 
 def init_app(app: Flask) -> None:
     # Importing a module registers its commands on the group.
-    from circles.commands import accounts, library, reminders  # noqa: F401
+    from circles.commands import accounts, deployment, library, reminders  # noqa: F401
 
     app.cli.add_command(circles_cli)

@@ -6,6 +6,7 @@ from circles.models.checkin import CheckinRecord, CheckinSignal, SignalAnswer, S
 from circles.models.circle import Circle, Invite, Membership, Role
 from circles.models.load import LoadEntry
 from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
+from circles.models.monitoring import WorkerHeartbeat
 from circles.models.notification import Notification, Status
 from circles.models.prompt import (
     DeckPrompt,
@@ -43,4 +44,5 @@ __all__ = [
     "SignalKind",
     "Status",
     "User",
+    "WorkerHeartbeat",
 ]

@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         checkins,
         circles,
+        health,
         hosting,
         join,
         load,
@@ -27,6 +28,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (
         main,
+        health,
         pwa,
         auth,
         me,

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
+from circles.links import external_url
 from circles.services.meetups import calendar as calendar_feed
 from circles.views.helpers import attempt
 
@@ -21,7 +22,7 @@ def feed(token: str) -> Response:
     if user is None:
         abort(404)
     series = calendar_feed.feed_series(db.session, user)
-    urls = {s.id: url_for("circles.show", circle_id=s.circle_id, _external=True) for s in series}
+    urls = {s.id: external_url("circles.show", circle_id=s.circle_id) for s in series}
     body = calendar_feed.series_ics(db.session, series, "Circles meetups", urls)
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, max-age=900"

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm, InviteForm
 from circles.forms.pulse import BuddiesForm
+from circles.links import external_url
 from circles.models.base import utcnow
 from circles.models.circle import Invite, Membership
 from circles.services.buddies import pairing as buddies
@@ -82,7 +83,7 @@ def create_invite(circle_id: int) -> Any:
         return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
     made = done.value
     # The token exists only in this response: the database keeps its hash.
-    link = url_for("join.show", token=made.token, _external=True)
+    link = external_url("join.show", token=made.token)
     return _manage_page(access, new_link=link, new_invite=made.invite)
 
 

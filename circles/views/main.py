@@ -1,10 +1,7 @@
-"""Home, health and the pages everyone can open."""
+"""Home and the pages everyone can open."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
@@ -58,17 +55,6 @@ def index() -> str:
         next_meetup=board(db.session, [next_meetup], current_user)[0] if next_meetup else None,
         rsvp_form=RsvpForm(formdata=None),
     )
-
-
-@bp.get("/healthz")
-def healthz() -> tuple[dict[str, Any], int]:
-    """200 with the database's state when it answers, 503 when it does not."""
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        return {"status": "degraded", "database": "unavailable"}, 503
-    return {"status": "ok", "database": "ok", "dialect": db.engine.dialect.name}, 200
 
 
 @bp.get("/help")

@@ -13,6 +13,7 @@ from circles.forms.auth import ChangePasswordForm, DeleteAccountForm
 from circles.forms.circles import ConfirmForm
 from circles.forms.profile import ProfileForm
 from circles.forms.reminders import LABELS, RemindersForm
+from circles.links import external_url
 from circles.services.accounts import data as account_data
 from circles.services.accounts import operations as accounts
 from circles.services.meetups import calendar as calendar_feed
@@ -33,7 +34,7 @@ def _reminders_form() -> RemindersForm:
 
 def _page(profile: ProfileForm | None = None, password: ChangePasswordForm | None = None) -> Any:
     token = calendar_feed.feed_token(current_app.config["SECRET_KEY"], current_user)
-    calendar_url = url_for("calendar.feed", token=token, _external=True)
+    calendar_url = external_url("calendar.feed", token=token)
     return render_form(
         "me/index.html",
         calendar_url=calendar_url,
