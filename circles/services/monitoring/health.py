@@ -29,10 +29,15 @@ class WorkerState:
 
 
 def worker_state(session: DbSession, now: datetime, stale_after: timedelta) -> WorkerState:
-    """When any worker last finished a pass, and whether that is within `stale_after`."""
-    last = session.scalar(sa.select(sa.func.max(WorkerHeartbeat.finished_at)))
-    if last is not None and last.tzinfo is None:  # max() bypasses the column type on SQLite
-        last = datetime.fromisoformat(str(last)).replace(tzinfo=now.tzinfo)
+    """When any worker last finished a pass, and whether that is within `stale_after`.
+
+    A database whose migrations are behind may have no heartbeat table: then no pass is known.
+    """
+    try:
+        last = session.scalar(sa.select(sa.func.max(WorkerHeartbeat.finished_at)))
+    except sa.exc.SQLAlchemyError:
+        session.rollback()
+        return WorkerState(None, False)
     return WorkerState(last, last is not None and now - last <= stale_after)
 
 
@@ -51,6 +56,4 @@ def backlog(session: DbSession, now: datetime) -> Backlog:
     ).one()
     if oldest is None:
         return Backlog(int(count), None)
-    if isinstance(oldest, str) or oldest.tzinfo is None:
-        oldest = datetime.fromisoformat(str(oldest)).replace(tzinfo=now.tzinfo)
     return Backlog(int(count), max(0, int((now - oldest).total_seconds())))
