@@ -19,12 +19,23 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Label:
+    x: float
+    text: str
+
+
+@dataclass(frozen=True)
 class ArcGeometry:
     width: float
     height: float
     bar_width: float
     band: str  # SVG polygon points: the usual range (steady zone) week by week
     bars: list[Bar]
+    months: list[Label]  # where each month's first week starts
+    this_week: float  # x of the current week, the last bar
+
+
+MONTH_LABEL_HEIGHT = 14
 
 
 def arc_geometry(
@@ -61,4 +72,16 @@ def arc_geometry(
             )
         else:
             bars.append(Bar(x, height - 3, 3, "gap", f"Week to {week}: nothing logged", False))
-    return ArcGeometry(len(points) * step, height, bar, " ".join(upper + lower), bars)
+    months = [
+        Label(i * step, point.end.strftime("%b"))
+        for i, point in enumerate(points)
+        if i == 0 or point.end.month != points[i - 1].end.month
+    ]
+    if len(months) > 1 and months[1].x - months[0].x < 3 * step:
+        months = months[1:]  # a month with only a week or two shown would crowd its neighbour
+    this_week = (len(points) - 1) * step if points else 0.0
+    # "This week" is written under the last bars, so a month starting there gives way to it.
+    months = [label for label in months if label.x < this_week - 5 * step]
+    return ArcGeometry(
+        len(points) * step, height, bar, " ".join(upper + lower), bars, months, this_week
+    )

@@ -6,11 +6,15 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from circles.models.base import DbSession
+from circles.models.circle import Circle
 from circles.models.load import LoadEntry
+from circles.models.meetup import Answer
+from circles.models.prompt import DeckPrompt
 from circles.models.user import User
 from circles.services.accounts import lookup
 from circles.services.accounts import operations as accounts
 from circles.services.accounts.passwords import Passwords
+from circles.services.buddies import operations as buddy_actions
 from circles.services.checkins import operations as checkins
 from circles.services.circles import membership
 from circles.services.circles import operations as circle_actions
@@ -19,7 +23,22 @@ from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
 from circles.services.prompts import operations as prompt_actions
+from circles.services.pulse import operations as pulse_actions
+from circles.services.reach import operations as reach_actions
+from circles.services.reach.ways import ReachKind
 
+PULSE_ANSWERS = [
+    [2, 6, 2, 6, 3, 6, 6],
+    [1, 7, 2, 6, 2, 7, 6],
+    [3, 5, 3, 5, 3, 6, 5],
+    [2, 6, 1, 7, 2, 6, 7],
+]
+DEMO_REACH = [
+    ("bo@demo.circles", ReachKind.PHONE, "+44 7911 123456"),
+    ("bo@demo.circles", ReachKind.SIGNAL, "+44 7911 123456"),
+    ("cy@demo.circles", ReachKind.TELEGRAM, "@cy_demo"),
+    ("host@demo.circles", ReachKind.SCHEDULING, "https://cal.example.org/hana"),
+]
 PASSWORD = "quiet harbour at dawn"  # noqa: S105 - the documented demo login
 PEOPLE = [
     ("host@demo.circles", "Hana"),
@@ -74,23 +93,59 @@ def seed(session: DbSession, passwords: Passwords, now: datetime) -> bool:
         ),
     )
     prompts.sync_library(session)
-    for item in prompts.library_data()[:6]:
+    deck = [
         prompt_actions.add_from_library(session, circle, item["key"], host)
-    rng = random.Random(7)  # noqa: S311 - demo data, not security
-    for days_ago in range(0, 180):
-        if rng.random() < 0.45:
-            day = date.today() - timedelta(days=days_ago)  # noqa: DTZ011
-            # The arc of the first months: heavy early on, lighter lately.
-            weights = [2, 3, 3, 4, 4, 5] if days_ago > 60 else [1, 2, 2, 3, 4]
-            session.add(
-                LoadEntry(
-                    user_id=host.id,
-                    client_id=f"demo-{days_ago:04d}",
-                    local_date=day,
-                    intensity=rng.choice(weights),
-                    logged_at=now,
-                )
-            )
-    checkins.raise_signal(session, circle.id, people[2], now)
+        for item in prompts.library_data()[:6]
+    ]
+    for person in people[1:4]:
+        prompt_actions.toggle_vote(session, deck[1], person)
+    _fill_next_meetup(session, circle, people, deck[1], now)
+    _load_arc(session, host, now)
+    _last_months_pulse(session, circle, people)
+    buddy_actions.set_buddies(session, circle, True, now)
+    for email, kind, value in DEMO_REACH:
+        user = people[[address for address, _ in PEOPLE].index(email)]
+        reach_actions.add_way(session, user, kind, value)
+        reach_actions.set_sharing(session, user, circle, True)
+    signal = checkins.raise_signal(session, circle.id, people[2], now)
+    checkins.answer_signal(session, signal, people[3], now)
     session.flush()
     return True
+
+
+def _fill_next_meetup(
+    session: DbSession, circle: Circle, people: list[User], prompt: DeckPrompt, now: datetime
+) -> None:
+    """Answers from most of the circle and a chosen prompt on the next meetup."""
+    (occurrence,) = meetups.upcoming(session, [circle.id], now, 1)
+    answers = [Answer.GOING, Answer.GOING, Answer.MAYBE, Answer.GOING, Answer.NO]
+    for person, answer in zip(people, answers, strict=True):
+        meetup_actions.set_rsvp(session, occurrence, person, answer, now)
+    prompt_actions.assign_prompt(session, occurrence, prompt, now)
+
+
+def _load_arc(session: DbSession, host: User, now: datetime) -> None:
+    """Six months of 1:1s: heavy at first, evening off; weekdays only, one holiday week."""
+    rng = random.Random(7)  # noqa: S311 - demo data, not security
+    today = date.today()  # noqa: DTZ011
+    for days_ago in range(0, 180):
+        day = today - timedelta(days=days_ago)
+        if day.weekday() >= 5 or 70 <= days_ago < 77 or rng.random() > 0.6:
+            continue  # weekends, the holiday week, and quiet days
+        weights = [2, 3, 3, 4, 4, 5] if days_ago > 60 else [1, 2, 2, 3, 4]
+        session.add(
+            LoadEntry(
+                user_id=host.id,
+                client_id=f"demo-{days_ago:04d}",
+                local_date=day,
+                intensity=rng.choice(weights),
+                logged_at=now,
+            )
+        )
+
+
+def _last_months_pulse(session: DbSession, circle: Circle, people: list[User]) -> None:
+    """Four answers to last month's pulse, so its result shows (three are needed)."""
+    last_month = date.today().replace(day=1) - timedelta(days=1)  # noqa: DTZ011
+    for person, answers in zip(people[:4], PULSE_ANSWERS, strict=False):
+        pulse_actions.answer_pulse(session, circle.id, person, answers, last_month)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 
 from circles.extensions import db
@@ -78,3 +80,32 @@ def test_the_worker_loop_stops_cleanly_on_sigterm(app: Flask, tmp_path) -> None:
             worker.communicate()
     assert worker.returncode == 0, output
     assert "worker stopped" in output
+
+
+def test_the_demo_shows_each_feature_filled_in(app: Flask) -> None:
+    from circles.models import LoadEntry
+    from tests.conftest import AuthActions
+    from tests.support.pages import text
+
+    assert (
+        "Demo circle ready." in app.test_cli_runner().invoke(args=["circles", "seed-demo"]).output
+    )
+    client = app.test_client()
+    AuthActions(client).login("host@demo.circles", "quiet harbour at dawn")
+    today = text(client.get("/"))
+    assert "Next meetup" in today and "Prompt: “" in today and "3 going, 1 maybe" in today
+    with app.app_context():
+        circle_id = db.session.scalar(db.select(Circle.id))
+        days = db.session.scalars(db.select(LoadEntry.local_date)).all()
+    assert days and all(day.weekday() < 5 for day in days)  # no weekend 1:1s
+    bo = app.test_client()
+    AuthActions(bo).login("bo@demo.circles", "quiet harbour at dawn")
+    circle = text(bo.get(f"/circles/{circle_id}"))
+    assert "are buddies until" in circle  # a buddy pair
+    assert "Cy will reach out." in circle  # Bo's check-in signal, answered
+    assert "https://t.me/cy_demo" in bo.get(f"/circles/{circle_id}").get_data(as_text=True)
+    assert re.search(r"\b\d{4} \d\.\d 4 Answer this month's pulse", circle)  # last month's pulse
+    load = client.get("/load").get_data(as_text=True)
+    assert ">nothing logged</text>" in load  # the holiday week
+    manage = text(client.get(f"/circles/{circle_id}/host"))
+    assert "This period's buddies:" in manage

@@ -15,6 +15,9 @@ LABELS = {
     Kind.buddy_pairing: "When I get a new buddy",
     Kind.peer_signal: "When someone in my circle could use a check-in",
     Kind.prompt_assigned: "When a meetup's prompt is chosen",
+    Kind.signal_answered: "When someone will reach out to me",
+    Kind.checkin_request: "When a check-in is proposed or answered",
+    Kind.checkin_soon: "An hour before a check-in",
 }
 
 

@@ -2,7 +2,15 @@
 
 from circles.models.base import Base
 from circles.models.buddy import BuddyRound, PulseResponse
-from circles.models.checkin import CheckinRecord, CheckinSignal, SignalAnswer, SignalKind
+from circles.models.checkin import (
+    CheckinRecord,
+    CheckinRequest,
+    CheckinSignal,
+    RequestState,
+    RequestWay,
+    SignalAnswer,
+    SignalKind,
+)
 from circles.models.circle import Circle, Invite, Membership, Role
 from circles.models.load import LoadEntry
 from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
@@ -16,6 +24,7 @@ from circles.models.prompt import (
     PromptVote,
 )
 from circles.models.push import PushSubscription
+from circles.models.reach import ReachShare, ReachWay
 from circles.models.user import User
 
 __all__ = [
@@ -23,6 +32,7 @@ __all__ = [
     "Base",
     "BuddyRound",
     "CheckinRecord",
+    "CheckinRequest",
     "CheckinSignal",
     "Circle",
     "DeckPrompt",
@@ -38,6 +48,10 @@ __all__ = [
     "PromptVote",
     "PulseResponse",
     "PushSubscription",
+    "ReachShare",
+    "ReachWay",
+    "RequestState",
+    "RequestWay",
     "Role",
     "Rsvp",
     "SignalAnswer",

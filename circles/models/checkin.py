@@ -67,3 +67,50 @@ class CheckinRecord(Base):
     by_user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     with_user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     recorded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class RequestWay(enum.StrEnum):
+    CALL = "call"
+    COFFEE = "coffee"
+    MESSAGE = "message"
+
+
+class RequestState(enum.StrEnum):
+    OPEN = "open"  # waiting for the other person
+    ACCEPTED = "accepted"  # one of the times was taken
+    NOT_NOW = "not_now"  # the other person said "not now"
+    COUNTERED = "countered"  # the other person proposed other times (a new request)
+    WITHDRAWN = "withdrawn"  # the person who asked took it back
+
+
+class CheckinRequest(Base):
+    """A proposed check-in between two members of a circle, with up to three times."""
+
+    __tablename__ = "checkin_request"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    circle_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("circle.id", ondelete="CASCADE"), index=True
+    )
+    from_user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    to_user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    way: so.Mapped[str] = so.mapped_column(sa.String(16))
+    first_time: so.Mapped[datetime]
+    second_time: so.Mapped[datetime | None]
+    third_time: so.Mapped[datetime | None]
+    accepted_time: so.Mapped[datetime | None]
+    state: so.Mapped[str] = so.mapped_column(sa.String(16), default=RequestState.OPEN.value)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    answered_at: so.Mapped[datetime | None]
+
+    from_user: so.Mapped[User] = so.relationship(foreign_keys=[from_user_id])
+    to_user: so.Mapped[User] = so.relationship(foreign_keys=[to_user_id])
+
+    @property
+    def times(self) -> list[datetime]:
+        """The proposed times, in the order given."""
+        return [t for t in (self.first_time, self.second_time, self.third_time) if t is not None]

@@ -51,6 +51,9 @@ class MeetupSeries(Base):
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # Calendar apps replace what they hold only when SEQUENCE grows: each edit adds one.
+    revision: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
     circle: so.Mapped[Circle] = so.relationship()
 
@@ -73,6 +76,7 @@ class OccurrenceChange(Base):
     occurrence_key: so.Mapped[str] = so.mapped_column(sa.String(20))
     cancelled: so.Mapped[bool] = so.mapped_column(default=False)
     moved_to: so.Mapped[datetime | None]
+    revision: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -41,10 +41,14 @@ _TTLS: Final[dict[Kind, int]] = {
     Kind.buddy_pairing: 3 * DAY,
     Kind.peer_signal: DAY,
     Kind.prompt_assigned: 3 * DAY,
+    Kind.signal_answered: DAY,
+    Kind.checkin_request: 2 * DAY,
+    Kind.checkin_soon: HOUR,
 }
 
 _URGENCIES: Final[dict[Kind, str]] = {
     Kind.meetup_hour: "high",
+    Kind.checkin_soon: "high",
     Kind.prompt_assigned: "low",
 }
 

@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from circles.views import (
         auth,
         calendar,
+        checkin_requests,
         checkins,
         circles,
         health,
@@ -24,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
         pulse,
         push,
         pwa,
+        reach,
     )
 
     for module in (
@@ -41,8 +43,10 @@ def register_blueprints(app: Flask) -> None:
         prompts,
         calendar,
         checkins,
+        checkin_requests,
         push,
         notifications,
         pulse,
+        reach,
     ):
         app.register_blueprint(module.bp)

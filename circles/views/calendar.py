@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
 from circles.links import external_url
+from circles.models.base import utcnow
 from circles.services.meetups import calendar as calendar_feed
 from circles.views.helpers import attempt
 
 bp = Blueprint("calendar", __name__)
+
+
+def conditional(response: Response, body: bytes) -> Response:
+    """ETag from the content; a calendar app asking with If-None-Match gets a 304 if unchanged."""
+    response.set_etag(calendar_feed.version_tag(body))
+    response.make_conditional(request)  # turns it into a 304 in place
+    return response
 
 
 @bp.get("/calendar/<token>.ics")
@@ -23,10 +31,10 @@ def feed(token: str) -> Response:
         abort(404)
     series = calendar_feed.feed_series(db.session, user)
     urls = {s.id: external_url("circles.show", circle_id=s.circle_id) for s in series}
-    body = calendar_feed.series_ics(db.session, series, "Circles meetups", urls)
+    body = calendar_feed.series_ics(db.session, series, "Circles meetups", urls, utcnow())
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, max-age=900"
-    return response
+    return conditional(response, body)
 
 
 @bp.post("/me/calendar/regenerate")

@@ -21,6 +21,7 @@ from circles.services.circles import operations as circle_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.pulse import results as pulse
+from circles.services.reach import directory as reach
 from circles.timezones import local_date
 from circles.views.access import circle_or_404
 from circles.views.helpers import attempt, attempt_form, render_form
@@ -89,6 +90,7 @@ def show(circle_id: int) -> str:
             db.session, circle_id, current_user, local_date(now, current_user.time_zone)
         ),
         my_signals={v.signal.kind for v in signal_views if v.signal.user_id == current_user.id},
+        reach=reach.shared_in(db.session, [circle_id]),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
 from circles.extensions import db
@@ -21,31 +21,26 @@ from circles.services.circles import operations as circle_actions
 from circles.views.access import CircleAccess, circle_or_404, in_circle_or_404
 from circles.views.helpers import attempt
 
+NEW_LINK_KEY = "new_invite_link"
+
 bp = Blueprint("hosting", __name__, url_prefix="/circles/<int:circle_id>/host")
 
 
 def _manage_page(access: CircleAccess, **extra: Any) -> str:
     members = rules.members_of(db.session, access.circle.id)
-    names = {user.id: user.display_name for _member, user in members}
-    current = (
-        buddies.latest_round(db.session, access.circle.id) if access.circle.buddies_on else None
-    )
-    pairs = [
-        [names[i] for i in group if i in names]
-        for group in (current.group_list() if current else [])
-    ]
+    working, used = invites.listed(db.session, access.circle.id, utcnow())
+    shown = session.pop(NEW_LINK_KEY, None)
+    new_link = shown["link"] if shown and shown.get("circle") == access.circle.id else None
     return render_template(
         "circles/manage.html",
         circle=access.circle,
         me=access.me,
         members=members,
-        buddy_groups=[group for group in pairs if len(group) > 1],
+        buddies=buddies.status(db.session, access.circle),
         can_step_down=rules.can_step_down(db.session, access.circle.id),
-        invite_states={
-            invite.id: invites.state_of(invite, utcnow())
-            for invite in invites.open_invites(db.session, access.circle.id, utcnow())
-        },
-        invites=invites.open_invites(db.session, access.circle.id, utcnow()),
+        invites=working,
+        used_invites=used,
+        new_link=new_link,
         invite_form=extra.pop("invite_form", None) or InviteForm(formdata=None),
         button=ConfirmForm(formdata=None),
         buddies_form=BuddiesForm(
@@ -59,6 +54,13 @@ def _manage_page(access: CircleAccess, **extra: Any) -> str:
 @login_required
 def manage(circle_id: int) -> str:
     return _manage_page(circle_or_404(circle_id, host=True))
+
+
+@bp.get("/invites")
+@login_required
+def invites_page(circle_id: int) -> Any:
+    circle_or_404(circle_id, host=True)
+    return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
 
 
 @bp.post("/invites")
@@ -81,10 +83,13 @@ def create_invite(circle_id: int) -> Any:
     )
     if done is None:
         return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
-    made = done.value
-    # The token exists only in this response: the database keeps its hash.
-    link = external_url("join.show", token=made.token)
-    return _manage_page(access, new_link=link, new_invite=made.invite)
+    # The token lives only in the session until the next page shows it once: the database
+    # keeps its hash, and a reload of that page makes no second link.
+    session[NEW_LINK_KEY] = {
+        "circle": circle_id,
+        "link": external_url("join.show", token=done.value.token),
+    }
+    return redirect(url_for("hosting.manage", circle_id=circle_id, _anchor="new-link"), 303)
 
 
 @bp.post("/invites/<int:invite_id>/revoke")

@@ -10,11 +10,13 @@ from circles.forms.circles import ConfirmForm
 from circles.forms.meetups import RsvpForm
 from circles.models.base import utcnow
 from circles.services.buddies import pairing as buddies
+from circles.services.checkins import requests as checkin_requests
 from circles.services.checkins import signals as checkins
 from circles.services.circles import membership
 from circles.services.load import log as load
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
+from circles.services.reach import directory as reach
 from circles.views.summaries import card_extras
 
 bp = Blueprint("main", __name__)
@@ -54,6 +56,8 @@ def index() -> str:
         button=ConfirmForm(formdata=None),
         next_meetup=board(db.session, [next_meetup], current_user)[0] if next_meetup else None,
         rsvp_form=RsvpForm(formdata=None),
+        reach=reach.shared_in(db.session, circle_ids),
+        plans=checkin_requests.plans_for(db.session, current_user, now),
     )
 
 

@@ -12,6 +12,7 @@ from circles.extensions import db
 from circles.forms.auth import ChangePasswordForm, DeleteAccountForm
 from circles.forms.circles import ConfirmForm
 from circles.forms.profile import ProfileForm
+from circles.forms.reach import ReachWayForm
 from circles.forms.reminders import LABELS, RemindersForm
 from circles.links import external_url
 from circles.services.accounts import data as account_data
@@ -21,6 +22,7 @@ from circles.services.reminders import operations as reminder_actions
 from circles.services.reminders import subscriptions as devices
 from circles.sessions import end_session, start_session
 from circles.views.helpers import attempt, attempt_form, passwords, render_form
+from circles.views.reach import page_data as reach_page_data
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -32,7 +34,12 @@ def _reminders_form() -> RemindersForm:
     return form
 
 
-def _page(profile: ProfileForm | None = None, password: ChangePasswordForm | None = None) -> Any:
+def me_page(
+    profile: ProfileForm | None = None,
+    password: ChangePasswordForm | None = None,
+    reach_form: ReachWayForm | None = None,
+) -> Any:
+    """The Me page, with any form that was just refused kept as it was filled in."""
     token = calendar_feed.feed_token(current_app.config["SECRET_KEY"], current_user)
     calendar_url = external_url("calendar.feed", token=token)
     return render_form(
@@ -44,13 +51,14 @@ def _page(profile: ProfileForm | None = None, password: ChangePasswordForm | Non
         reminders=_reminders_form(),
         devices=devices.of(db.session, current_user),
         button=ConfirmForm(formdata=None),
+        **reach_page_data(reach_form),
     )
 
 
 @bp.get("")
 @login_required
 def index() -> Any:
-    return _page()
+    return me_page()
 
 
 @bp.post("/profile")
@@ -74,7 +82,7 @@ def profile() -> Any:
         )
         if saved:
             return redirect(url_for("me.index"))
-    return _page(profile=form)
+    return me_page(profile=form)
 
 
 @bp.post("/password")
@@ -99,7 +107,7 @@ def password() -> Any:
             # This device stays logged in; every other one is out.
             start_session(current_user, remember=bool(session.get("remembered")))
             return redirect(url_for("me.index"))
-    return _page(password=form)
+    return me_page(password=form)
 
 
 @bp.post("/reminders")

@@ -27,6 +27,7 @@ from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
 from circles.timezones import local
 from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
+from circles.views.calendar import conditional
 from circles.views.helpers import attempt, attempt_form, render_form, safe_next
 from circles.views.meetup_notes import assign_form
 
@@ -187,7 +188,9 @@ def edit(circle_id: int, series_id: int, key: str) -> Any:
         form.start_date.data = local(occurrence.original_start, occurrence.series.time_zone).date()
     if form.validate_on_submit():
         saved = attempt_form(
-            lambda: meetup_actions.edit_series_from(db.session, occurrence, _plan(form)),
+            lambda: meetup_actions.edit_series_from(
+                db.session, occurrence, _plan(form), now=utcnow()
+            ),
             form,
             "until_date",
             "Saved. Earlier meetups stay as they were.",
@@ -200,8 +203,8 @@ def edit(circle_id: int, series_id: int, key: str) -> Any:
 def _ics(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    response.headers["Cache-Control"] = "private, no-cache"  # may keep it, but must ask (ETag)
+    return conditional(response, body)
 
 
 @bp.get("/<int:series_id>/<occurrence:key>/calendar.ics")
@@ -209,8 +212,10 @@ def _ics(body: bytes, filename: str) -> Response:
 def occurrence_calendar(circle_id: int, series_id: int, key: str) -> Response:
     _access, occurrence = occurrence_or_404(circle_id, series_id, key)
     body = calendar_feed.occurrence_ics(
+        db.session,
         occurrence,
         external_url("meetups.show", circle_id=circle_id, series_id=series_id, key=key),
+        utcnow(),
     )
     return _ics(body, "meetup.ics")
 
@@ -221,5 +226,7 @@ def series_calendar(circle_id: int, series_id: int) -> Response:
     access = circle_or_404(circle_id)
     series = in_circle_or_404(MeetupSeries, series_id, access)
     url = external_url("circles.show", circle_id=circle_id)
-    body = calendar_feed.series_ics(db.session, [series], access.circle.name, {series.id: url})
+    body = calendar_feed.series_ics(
+        db.session, [series], access.circle.name, {series.id: url}, utcnow()
+    )
     return _ics(body, "meetups.ics")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
@@ -40,17 +40,27 @@ def answer(circle_id: int) -> Any:
     return render_form("pulse/answer.html", circle=access.circle, form=form, done=done)
 
 
+def _buddies_said(on: bool, short_by: int) -> str:
+    if not on:
+        return "Buddies are off."
+    if short_by == 0:
+        return "Buddies are on: everyone has been paired."
+    people = "one more person has" if short_by == 1 else "two more people have"
+    return f"Buddies are on. Pairs are made once {people} joined."
+
+
 @bp.post("/host/buddies")
 @login_required
 def set_buddies(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     form = BuddiesForm()
     if form.validate_on_submit():
-        attempt(
+        result = attempt(
             lambda: buddy_actions.set_buddies(
                 db.session, access.circle, bool(form.on.data), utcnow(), form.period_days.data or 14
             ),
-            "Buddies are on: everyone has been paired." if form.on.data else "Buddies are off.",
-            "info",
+            None,
         )
+        if result is not None:
+            flash(_buddies_said(bool(form.on.data), result.value.short_by), "info")
     return redirect(url_for("hosting.manage", circle_id=circle_id, _anchor="buddies"), 303)

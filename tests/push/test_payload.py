@@ -102,9 +102,9 @@ def test_ttls_are_a_reminders_useful_life_and_never_zero() -> None:
 
 
 def test_urgencies() -> None:
-    assert urgency_for(Kind.meetup_hour) == "high"
+    assert urgency_for(Kind.meetup_hour) == urgency_for(Kind.checkin_soon) == "high"
     assert urgency_for(Kind.prompt_assigned) == "low"
-    others = set(Kind) - {Kind.meetup_hour, Kind.prompt_assigned}
+    others = set(Kind) - {Kind.meetup_hour, Kind.checkin_soon, Kind.prompt_assigned}
     assert {urgency_for(kind) for kind in others} == {"normal"}
 
 

@@ -54,12 +54,12 @@ class Mailbox:
         with self.lock:
             self.messages.clear()
 
-    def wait_for(self, to: str, timeout: float = 5.0) -> EmailMessage:
-        """The newest message to this address, waiting for it to arrive."""
+    def wait_for(self, to: str, timeout: float = 5.0, containing: str = "") -> EmailMessage:
+        """The newest message to this address (holding `containing`), waiting for it to arrive."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
-                found = [m for m in self.messages if m["To"] == to]
+                found = [m for m in self.messages if m["To"] == to and containing in _text_of(m)]
             if found:
                 return found[-1]
             time.sleep(0.02)
@@ -68,6 +68,11 @@ class Mailbox:
     def sent_to(self, to: str) -> list[EmailMessage]:
         with self.lock:
             return [m for m in self.messages if m["To"] == to]
+
+
+def _text_of(message: EmailMessage) -> str:
+    part = message.get_body(("plain",)) if message.is_multipart() else message
+    return str(part.get_content()) if part is not None else ""
 
 
 def link_in(message: EmailMessage, path_prefix: str) -> str:

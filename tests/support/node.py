@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tests.support.requirements import missing
 
@@ -29,3 +32,29 @@ def node_modules() -> Path:
     if done.returncode != 0:
         missing(f"the npm packages of tests/support/js ({done.stderr.strip()[-300:]})")
     return modules
+
+
+def ical_js_expand(ics: bytes, start: datetime, end: datetime) -> dict[str, Any]:
+    """What Mozilla's ical.js makes of a calendar file: its occurrences in [start, end), its events.
+
+    Occurrences come as dicts with `uid`, `start`, `end`, `recurrence_id` (aware UTC datetimes)
+    and `status`; cancelled ones are left out, as a calendar app leaves them out.
+    """
+    node_modules()
+    node = shutil.which("node")
+    if node is None:
+        missing("Node.js")
+    done = subprocess.run(
+        [node, str(JS / "expand.mjs"), start.isoformat(), end.isoformat()],
+        input=ics,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    found: dict[str, Any] = json.loads(done.stdout)
+    for item in found["occurrences"] + found["events"]:
+        for name in ("start", "end", "recurrence_id"):
+            if item.get(name):
+                item[name] = datetime.fromisoformat(item[name]).astimezone(UTC)
+    return found

@@ -27,6 +27,8 @@ def test_export_has_my_data_and_not_other_peoples(app: Flask, make_user, make_ci
         f"/circles/{circle.id}/prompts", data={"text": "Peer's question?", "anonymous": "y"}
     )
     mine.post(f"/circles/{circle.id}/prompts", data={"text": "My question?"})
+    mine.post("/me/reach", data={"kind": "telegram", "value": "@my_handle"})
+    theirs.post("/me/reach", data={"kind": "telegram", "value": "@peer_handle"})
     response = mine.get("/me/export")
     assert response.mimetype == "application/json"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -36,6 +38,8 @@ def test_export_has_my_data_and_not_other_peoples(app: Flask, make_user, make_ci
     assert [e["intensity"] for e in data["load_entries"]] == [4]
     assert [p["text"] for p in data["prompts_written"]] == ["My question?"]
     assert "Peer's question?" not in response.get_data(as_text=True)
+    assert [w["value"] for w in data["ways_to_reach_me"]] == ["my_handle"]
+    assert "peer_handle" not in response.get_data(as_text=True)
 
 
 def test_deleting_needs_the_password_and_removes_everything_mine(

@@ -322,7 +322,10 @@ def test_an_unconfirmed_account_can_reset_its_password_which_confirms_it(
     mailbox.clear()
 
     client.post("/password/forgot", data={"email": "forgetful@example.com"})
-    reset = link_in(mailbox.wait_for("forgetful@example.com"), "/password/reset/")
+    reset = link_in(
+        mailbox.wait_for("forgetful@example.com", containing="/password/reset/"),
+        "/password/reset/",
+    )
     done = client.post(
         reset, data={"password": "a fresh start at last", "confirm": "a fresh start at last"}
     )

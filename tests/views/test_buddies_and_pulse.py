@@ -33,6 +33,21 @@ def test_a_host_turns_on_buddies_and_each_member_sees_theirs(
     assert "We talked: I checked in with Hana" in page
 
 
+def test_a_host_alone_is_told_truthfully_when_pairs_will_be_made(
+    app: Flask, make_user, make_circle
+) -> None:
+    host = make_user(display_name="Hana")
+    circle = make_circle(host)
+    client = _client(app, host)
+    said = client.post(
+        f"/circles/{circle.id}/host/buddies",
+        data={"on": "y", "period_days": "14"},
+        follow_redirects=True,
+    )
+    assert "Pairs are made once one more person has joined." in text(said)
+    assert "everyone has been paired" not in text(said)
+
+
 def test_pulse_results_stay_hidden_until_three_answer_and_never_show_anyones_answers(
     app: Flask, make_user, make_circle
 ) -> None:

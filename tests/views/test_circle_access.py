@@ -77,6 +77,7 @@ def _samples(
             "key": first.key,
             "prompt_id": prompt.id,
             "signal_id": signal.id,
+            "with_user_id": member.id,
             "library_key": prompts.library_data()[0]["key"],
         }
     return {"host": host, "ids": ids}

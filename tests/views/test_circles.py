@@ -17,7 +17,9 @@ from tests.support.pages import text
 
 
 def _invite_link(client: FlaskClient, circle_id: int, **form: str) -> str:
-    response = client.post(f"/circles/{circle_id}/host/invites", data={"valid_days": "7", **form})
+    made = client.post(f"/circles/{circle_id}/host/invites", data={"valid_days": "7", **form})
+    assert made.status_code == 303  # a reload of the page that follows makes no second link
+    response = client.get(made.headers["Location"])
     assert response.status_code == 200
     match = re.search(r'value="https?://[^/"]+(/join/[^"]+)"', response.get_data(as_text=True))
     assert match, "the new link is shown once"
@@ -247,10 +249,27 @@ def test_invites_list_their_expiry_and_use_count(app: Flask, make_user, make_cir
     link = _invite_link(client, circle.id, single_use="y")
     _member_client(app, make_user()).post(link, data={"agree": "y"})
     page = text(client.get(f"/circles/{circle.id}/host"))
-    assert "for one person. Used up." in page
+    assert "Used links" in page and "for one person: used." in page
+    assert "Links that still work" not in page
     _invite_link(client, circle.id, valid_days="3")
     page = text(client.get(f"/circles/{circle.id}/host"))
-    assert "Works until" in page and "Used 0 times." in page
+    working = page.split("Links that still work")[1].split("Used links")[0]
+    assert "Works until" in working and "Used 0 times." in working
+
+
+def test_a_new_invite_link_is_shown_once_and_a_reload_makes_no_second(
+    app: Flask, make_user, make_circle
+) -> None:
+    host = make_user()
+    circle = make_circle(host)
+    client = _member_client(app, host)
+    _invite_link(client, circle.id)
+    again = client.get(f"/circles/{circle.id}/host")
+    assert "Your new invite link" not in text(again)
+    assert text(again).count("Used 0 times.") == 1
+    old_address = client.get(f"/circles/{circle.id}/host/invites")
+    assert old_address.status_code == 303
+    assert old_address.headers["Location"].endswith(f"/circles/{circle.id}/host")
 
 
 def test_sign_up_from_an_invite_names_the_circle(

@@ -104,7 +104,10 @@ def test_a_new_invite_link_starts_with_public_url(
     site = "https://circles.example.org"
     client.post("/login", data={"email": host.email, "password": PASSWORD}, base_url=site)
     page = client.post(
-        f"/circles/{circle.id}/host/invites", data={"valid_days": "7"}, base_url=site
+        f"/circles/{circle.id}/host/invites",
+        data={"valid_days": "7"},
+        base_url=site,
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert "https://circles.example.org/join/" in page
 

@@ -125,7 +125,11 @@ def test_load_page_explains_and_shows_the_arc_with_a_table(app: Flask, make_user
     page = client.get("/load")
     html = page.get_data(as_text=True)
     assert html.count('class="bar level-') == 1 and html.count('class="gap"') == 25
+    assert html.count(">nothing logged</text>") == 25  # said on the chart, not only on hover
+    assert html.count('<text class="month" ') >= 5  # 26 weeks span at least five month labels
+    assert ">This week</text>" in html
     words = text(page)
+    assert "Not enough weeks yet to know your usual." in words  # one week: no usual to compare
     assert "How this is worked out" in words and "The same as a table" in words
     assert "Nothing logged" in words  # gaps are gaps, not light weeks
     assert "not care" in words and "crisis line" in words
@@ -152,7 +156,7 @@ def test_a_heavy_week_shows_the_nudge_card_and_queues_one_nudge(
         client.post("/log", data={"intensity": "5", "client_id": f"heavy-{n:06d}"})
     today = text(client.get("/"))
     assert "A heavier week than your usual" in today
-    assert "Let Harbour know you could use a check-in" in today
+    assert "Tell my circle I could use a check-in" in today
     with app.app_context():
         nudges = db.session.scalars(db.select(Notification)).all()
         assert [n.kind for n in nudges] == ["load_checkin"]

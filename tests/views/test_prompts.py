@@ -127,6 +127,8 @@ def test_an_assigned_prompt_shows_on_the_meetup_page(app: Flask, circle_people) 
     circle_people["host"].post(location + "/prompt", data={"prompt_id": pid})
     page = text(circle_people["bo"].get(location))
     assert "The prompt What are you still carrying?" in page
+    today = text(circle_people["bo"].get("/"))
+    assert "Next meetup" in today and "Prompt: “What are you still carrying?”" in today
 
 
 def test_turning_rotation_on_gives_the_next_meetup_the_most_wanted_prompt(

@@ -1,1 +1,1 @@
-"""accounts"""
+"""Accounts: sign-up and confirmation, sign-in, passwords, profile, export and deletion."""

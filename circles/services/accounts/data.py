@@ -16,6 +16,7 @@ from circles.models.meetup import Rsvp
 from circles.models.notification import Notification
 from circles.models.prompt import DeckPrompt, PrepNote, PromptAssignment, PromptVote
 from circles.models.push import PushSubscription
+from circles.models.reach import ReachShare, ReachWay
 from circles.models.user import User
 from circles.services.circles.membership import free_seat, lock_circle
 
@@ -85,6 +86,8 @@ _EXPORTED: list[tuple[str, Any, str, tuple[Any, ...], tuple[str, ...]]] = [
         ("kind", "body", "due_at", "status", "sent_at", "read_at"),
     ),
     ("devices", PushSubscription, "user_id", (), ("device", "created_at", "last_success_at")),
+    ("ways_to_reach_me", ReachWay, "user_id", (), ("kind", "value", "created_at")),
+    ("ways_shared_with_circles", ReachShare, "user_id", (), ("circle_id",)),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Password hashing (argon2id) and the strength rule."""
+"""Pure (no database): password hashing (argon2id) and the strength rule."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Signed, expiring, single-use links for email confirmation and password reset."""
+"""Pure (no database): signed, expiring, single-use email confirmation and password reset tokens."""
 
 from __future__ import annotations
 

@@ -6,13 +6,13 @@ from datetime import datetime
 
 from circles.models.base import DbSession
 from circles.models.circle import Circle
-from circles.services.buddies.pairing import ensure_round
+from circles.services.buddies.pairing import BuddyStatus, ensure_round, status
 from circles.timezones import local_date
 
 
 def set_buddies(
     session: DbSession, circle: Circle, on: bool, now: datetime, period_days: int | None = None
-) -> None:
+) -> BuddyStatus:
     """Turn rotating buddies on (pairing everyone now) or off, and set how long a pairing lasts."""
     if period_days is not None:
         if period_days not in (7, 14, 28):
@@ -24,3 +24,4 @@ def set_buddies(
     session.flush()
     if on:
         ensure_round(session, circle, now)
+    return status(session, circle)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -81,6 +83,65 @@ def ensure_round(session: DbSession, circle: Circle, now: datetime) -> BuddyRoun
             tag=f"buddies-{circle.id}",
         )
     return made
+
+
+def regroup(session: DbSession, circle: Circle, now: datetime) -> None:
+    """Someone joined or left: the current period's groups are made again from today's members.
+
+    Only those whose buddies changed are told; the rotation starts a fresh cycle.
+    """
+    if not circle.buddies_on or circle.buddies_started_on is None:
+        return
+    current = latest_round(session, circle.id)
+    if current is None:
+        ensure_round(session, circle, now)
+        return
+    roster = _roster(session, circle.id)
+    roster_text = ",".join(map(str, roster))
+    if current.roster == roster_text:
+        return
+    before = current.group_list()
+    groups = groups_for_round(roster, 0) if len(roster) >= 2 else []
+    current.roster, current.round_index = roster_text, 0
+    current.groups = ";".join(",".join(map(str, g)) for g in groups)
+    session.flush()
+    version = hashlib.sha256(current.groups.encode()).hexdigest()[:12]
+    changed = [
+        uid for uid in roster if set(buddies_of(before, uid)) != set(buddies_of(groups, uid))
+    ]
+    for user in session.scalars(sa.select(User).where(User.id.in_(changed))):
+        if not buddies_of(groups, user.id):
+            continue
+        outbox.enqueue(
+            session,
+            user,
+            Kind.buddy_pairing,
+            f"buddy_pairing:{user.id}:{current.id}:{version}",
+            now,
+            url=f"/circles/{circle.id}",
+            tag=f"buddies-{circle.id}",
+        )
+
+
+class BuddyStatus(NamedTuple):
+    """What a host sees: the current groups, or how many more members pairing needs."""
+
+    groups: list[list[User]]
+    short_by: int
+
+
+def status(session: DbSession, circle: Circle) -> BuddyStatus:
+    """The current groups of two or three (members only), or how many people are missing."""
+    roster = _roster(session, circle.id)
+    current = latest_round(session, circle.id) if circle.buddies_on else None
+    if current is None:
+        return BuddyStatus([], max(0, 2 - len(roster)))
+    members = set(roster)
+    users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(members)))}
+    groups = [
+        [users[i] for i in group if i in members and i in users] for group in current.group_list()
+    ]
+    return BuddyStatus([g for g in groups if len(g) > 1], max(0, 2 - len(roster)))
 
 
 def my_buddies(session: DbSession, circle: Circle, user: User) -> list[User]:

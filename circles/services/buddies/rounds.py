@@ -1,4 +1,4 @@
-"""Buddy rounds: fair rotating 1:1 buddy pairs inside a circle, one set of groups per period.
+"""Pure (no database): fair rotating 1:1 buddy pairs in a circle, one set of groups per period.
 
 The schedule is the round-robin "circle method" over the members in the order given (for
 example by join date): the first member keeps their seat and the others move one seat on each

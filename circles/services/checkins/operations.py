@@ -111,6 +111,15 @@ def answer_signal(session: DbSession, signal: CheckinSignal, peer: User, now: da
                 )
             ),
         )
+        outbox.enqueue(  # the person who asked hears that someone will reach out
+            session,
+            signal.user,
+            Kind.signal_answered,
+            f"signal_answered:{signal.id}:{peer.id}",
+            now,
+            url="/",
+            tag=f"signal-{signal.id}",
+        )
 
 
 def record_checkin(

@@ -1,1 +1,1 @@
-"""circles"""
+"""Circles: creating and closing, the agreement, membership, seats, roles and invite links."""

@@ -85,6 +85,13 @@ def open_invites(session: DbSession, circle_id: int, now: datetime) -> list[Invi
     )
 
 
+def listed(session: DbSession, circle_id: int, now: datetime) -> tuple[list[Invite], list[Invite]]:
+    """The open invites split for the host: links that still work, and links used up."""
+    shown = open_invites(session, circle_id, now)
+    used = [invite for invite in shown if state_of(invite, now) is InviteState.USED_UP]
+    return [invite for invite in shown if invite not in used], used
+
+
 def _use(session: DbSession, invite_id: int) -> bool:
     # Counted with a conditional UPDATE, so a single-use link admits exactly one person.
     result = session.execute(

@@ -14,6 +14,7 @@ from circles.models.base import DbSession, utcnow
 from circles.models.checkin import CheckinSignal
 from circles.models.circle import DEFAULT_CAP, Circle, Invite, Membership, Role
 from circles.models.user import User
+from circles.services.buddies import pairing as buddy_pairing
 from circles.services.circles.invites import (
     DEFAULT_VALID_FOR,
     TOKEN_BYTES,
@@ -33,6 +34,7 @@ from circles.services.circles.membership import (
     lock_circle,
     membership,
 )
+from circles.services.reach import operations as reach_actions
 
 
 def create_circle(
@@ -94,6 +96,10 @@ def leave(session: DbSession, member: Membership) -> None:
     session.delete(member)
     session.flush()
     free_seat(session, member.circle_id)
+    reach_actions.stop_sharing_in(session, member.user_id, member.circle_id)
+    circle = session.get(Circle, member.circle_id)
+    if circle is not None:
+        buddy_pairing.regroup(session, circle, utcnow())
     # A member who left no longer asks this circle for anything.
     session.execute(
         sa.update(CheckinSignal)
@@ -185,6 +191,10 @@ def join_circle(
     if not _use(session, invite.id):
         raise JoinRefused(InviteState.USED_UP)
     try:
-        return add_member(session, invite.circle_id, user, agreed_at=now)
+        joined = add_member(session, invite.circle_id, user, agreed_at=now)
     except MembershipError:
         raise JoinRefused(InviteState.FULL) from None
+    circle = session.get(Circle, invite.circle_id)
+    if circle is not None:
+        buddy_pairing.regroup(session, circle, now)
+    return joined

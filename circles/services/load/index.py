@@ -1,4 +1,4 @@
-"""The 1:1 load index: weekly load, baseline, level, the 26-week arc and the nudge rule.
+"""Pure (no database): the 1:1 load index: weekly load, baseline, level, 26-week arc, nudge rule.
 
 Pure functions over ``daily``: the sum of 1:1 intensities (1 very light .. 5 very heavy) the user
 logged on each of their LOCAL dates. The database side aggregates entries per local date; nothing
@@ -92,6 +92,11 @@ class Baseline:
     value: float
     source: BaselineSource
     weeks: int = 0
+
+    @property
+    def known(self) -> bool:
+        """False while the baseline is only the default: too few weeks to know the usual."""
+        return self.source is not BaselineSource.DEFAULT
 
     @property
     def explanation(self) -> str:

@@ -1,1 +1,1 @@
-"""meetups"""
+"""Meetups: recurrence (pure), series, occurrences, RSVPs, the board, facilitation, calendars."""

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from circles.models.base import DbSession
 from circles.models.circle import Membership
 from circles.models.meetup import Answer, MeetupSeries, Rsvp
+from circles.models.prompt import PromptAssignment
 from circles.models.user import User
 from circles.services.meetups.facilitation import rotate
 from circles.services.meetups.recurrence import to_utc
@@ -29,6 +30,7 @@ class OccurrenceView:
     not_going: list[User] = field(default_factory=list)
     unanswered: list[User] = field(default_factory=list)
     facilitator: User | None = None
+    prompt_line: str | None = None
 
 
 def members_by_circle(session: DbSession, circle_ids: set[int]) -> dict[int, list[User]]:
@@ -87,15 +89,36 @@ def _facilitators(
     return chosen
 
 
+def _prompt_lines(
+    session: DbSession, occurrences: Sequence[Occurrence]
+) -> dict[tuple[int, str], str]:
+    """The first line of each occurrence's assigned prompt, by (series id, occurrence key)."""
+    rows = session.execute(
+        sa.select(
+            PromptAssignment.series_id, PromptAssignment.occurrence_key, PromptAssignment.text
+        ).where(
+            sa.tuple_(PromptAssignment.series_id, PromptAssignment.occurrence_key).in_(
+                list({occ.ref for occ in occurrences})
+            )
+        )
+    )
+    return {
+        (series_id, key): text.strip().splitlines()[0]
+        for series_id, key, text in rows
+        if text.strip()
+    }
+
+
 def board(
     session: DbSession, occurrences: Sequence[Occurrence], viewer: User
 ) -> list[OccurrenceView]:
-    """Views of these occurrences for the viewer: three queries whatever their number."""
+    """Views of these occurrences for the viewer: four queries whatever their number."""
     if not occurrences:
         return []
     members = members_by_circle(session, {occ.circle_id for occ in occurrences})
     answers = answers_for_series(session, {occ.series.id for occ in occurrences})
     facilitators = _facilitators(session, occurrences, members, answers)
+    prompts = _prompt_lines(session, occurrences)
     views = []
     for occ in occurrences:
         mine = answers.get(occ.ref, {})
@@ -107,5 +130,6 @@ def board(
             (bucket[answer] if answer else view.unanswered).append(user)
         facilitator_id = facilitators.get(occ.ref)
         view.facilitator = by_id.get(facilitator_id) if facilitator_id else None
+        view.prompt_line = prompts.get(occ.ref)
         views.append(view)
     return views

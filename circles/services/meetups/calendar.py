@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -16,10 +17,12 @@ from circles.models.base import MAX_ID, DbSession
 from circles.models.circle import Circle, Membership
 from circles.models.meetup import MeetupSeries, OccurrenceChange
 from circles.models.user import User
-from circles.services.meetups.series import Occurrence
+from circles.services.meetups.series import MOVE_REACH, Occurrence
+from circles.services.meetups.vtimezone import vtimezone
 
 PRODID = "-//Circles//Meetups//EN"
 TOKEN_CHARS = 32  # base64url characters of the HMAC: 192 bits
+_DTSTAMP = re.compile(rb"^DTSTAMP:[^\r\n]*\r?\n", re.MULTILINE)
 
 
 def feed_token(secret_key: str, user: User) -> str:
@@ -33,7 +36,8 @@ def feed_token(secret_key: str, user: User) -> str:
 def user_for_token(session: DbSession, secret_key: str, token: str) -> User | None:
     """The user a feed token belongs to, if it is their current one."""
     user_id, _, _mac = token.partition("-")
-    if not (user_id.isascii() and user_id.isdigit()) or len(token) > 64 or int(user_id) > MAX_ID:
+    # compare_digest refuses non-ASCII text, so anything else is no token at all (a 404).
+    if not token.isascii() or not user_id.isdigit() or len(token) > 64 or int(user_id) > MAX_ID:
         return None
     user = session.get(User, int(user_id))
     if user is None or not hmac.compare_digest(feed_token(secret_key, user), token):
@@ -51,14 +55,34 @@ def _summary(circle: Circle) -> str:
     return f"{circle.name}: circle meetup"
 
 
-def _base_event(series: MeetupSeries, circle: Circle, start: datetime, url: str) -> Event:
+def series_uid(series: MeetupSeries) -> str:
+    """The one UID of a series, in the feed and in every file, so apps never hold it twice."""
+    return f"circles-series-{series.id}@circles"
+
+
+def _utc_from_key(key: str) -> datetime:
+    return datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+
+
+def _event(
+    series: MeetupSeries,
+    start: datetime,
+    url: str,
+    now: datetime,
+    change: OccurrenceChange | None = None,
+) -> Event:
+    """A VEVENT of the series (with `change`: the version of one occurrence it holds)."""
     zone = ZoneInfo(series.time_zone)
     event = Event()
-    event.add("uid", f"circles-series-{series.id}@circles")
-    event.add("summary", _summary(circle))
+    event.add("uid", series_uid(series))
+    event.add("summary", _summary(series.circle))
     event.add("dtstart", start.astimezone(zone))
     event.add("duration", timedelta(minutes=series.duration_minutes))
-    event.add("dtstamp", series.created_at)
+    event.add("dtstamp", now)
+    # SEQUENCE grows with every edit of the series or of this occurrence, so apps take the change.
+    event.add("sequence", series.revision + (change.revision if change else 0))
+    modified = max(series.updated_at, change.updated_at) if change else series.updated_at
+    event.add("last-modified", modified)
     if series.place:
         event.add("location", series.place)
     if series.video_url:
@@ -68,45 +92,64 @@ def _base_event(series: MeetupSeries, circle: Circle, start: datetime, url: str)
 
 
 def _series_events(
-    series: MeetupSeries,
-    circle: Circle,
-    changes: Sequence[OccurrenceChange],
-    url: str,
+    series: MeetupSeries, changes: Sequence[OccurrenceChange], url: str, now: datetime
 ) -> list[Event]:
     zone = ZoneInfo(series.time_zone)
     first = series.start_local.replace(tzinfo=zone)
-    master = _base_event(series, circle, first, url)
-    if series.rrule:
-        master.add("rrule", vRecur.from_ical(series.rrule))
+    if not series.rrule:
+        # A one-off: its one change (if any) is the event itself.
+        change = changes[0] if changes else None
+        moved_to = change.moved_to if change and change.moved_to else None
+        event = _event(series, moved_to or first, url, now, change)
+        if change and change.cancelled:
+            event.add("exdate", first)
+        return [event]
+    master = _event(series, first, url, now)
+    master.add("rrule", vRecur.from_ical(series.rrule))
     events = [master]
     for change in changes:
-        original = datetime.strptime(change.occurrence_key, "%Y%m%dT%H%M%SZ").replace(
-            tzinfo=ZoneInfo("UTC")
-        )
+        original = _utc_from_key(change.occurrence_key)
         if change.cancelled:
             master.add("exdate", original.astimezone(zone))
         elif change.moved_to is not None:
-            moved = _base_event(series, circle, change.moved_to, url)
+            moved = _event(series, change.moved_to, url, now, change)
             moved.add("recurrence-id", original.astimezone(zone))
             events.append(moved)
     return events
 
 
-def _calendar(name: str) -> Calendar:
+def _calendar(name: str, events: Sequence[Event], zones: dict[str, date]) -> bytes:
+    """The file: no METHOD (a feed, not a scheduling message), one VTIMEZONE per zone."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
-    return calendar
-
-
-def _finish(calendar: Calendar, starts: Sequence[date]) -> bytes:
-    # VTIMEZONE blocks covering the meetups' years, so every client shows the right local time.
-    first = min(starts, default=date.today()) - timedelta(days=366)  # noqa: DTZ011
-    calendar.add_missing_timezones(first_date=first, last_date=first + timedelta(days=366 * 12))
+    for key, since in sorted(zones.items()):
+        calendar.add_component(vtimezone(key, since))
+    for event in events:
+        calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def _zones(series_list: Sequence[MeetupSeries]) -> dict[str, date]:
+    zones: dict[str, date] = {}
+    for series in series_list:
+        since = series.start_date - MOVE_REACH  # a move may reach a month before the start
+        zones[series.time_zone] = min(zones.get(series.time_zone, since), since)
+    return zones
+
+
+def _changes_of(session: DbSession, series_ids: Sequence[int]) -> dict[int, list[OccurrenceChange]]:
+    changes: dict[int, list[OccurrenceChange]] = {series_id: [] for series_id in series_ids}
+    if series_ids:
+        for change in session.scalars(
+            sa.select(OccurrenceChange)
+            .where(OccurrenceChange.series_id.in_(series_ids))
+            .order_by(OccurrenceChange.occurrence_key)
+        ):
+            changes[change.series_id].append(change)
+    return changes
 
 
 def series_ics(
@@ -114,33 +157,39 @@ def series_ics(
     series_list: Sequence[MeetupSeries],
     name: str,
     url_for_series: dict[int, str],
+    now: datetime,
 ) -> bytes:
     """A calendar with these series, their RRULEs, cancellations (EXDATE) and moves."""
-    changes: dict[int, list[OccurrenceChange]] = {s.id: [] for s in series_list}
-    if series_list:
-        for change in session.scalars(
-            sa.select(OccurrenceChange).where(OccurrenceChange.series_id.in_(changes.keys()))
-        ):
-            changes[change.series_id].append(change)
-    calendar = _calendar(name)
-    for series in series_list:
-        for event in _series_events(
-            series, series.circle, changes[series.id], url_for_series[series.id]
-        ):
-            calendar.add_component(event)
-    return _finish(calendar, [s.start_date for s in series_list])
+    changes = _changes_of(session, [s.id for s in series_list])
+    events = [
+        event
+        for series in series_list
+        for event in _series_events(series, changes[series.id], url_for_series[series.id], now)
+    ]
+    return _calendar(name, events, _zones(series_list))
 
 
-def occurrence_ics(occurrence: Occurrence, url: str) -> bytes:
-    """A calendar file for one occurrence."""
+def occurrence_ics(session: DbSession, occurrence: Occurrence, url: str, now: datetime) -> bytes:
+    """A calendar file for one occurrence: the series' UID, with RECURRENCE-ID when it repeats."""
     series = occurrence.series
-    event = _base_event(series, series.circle, occurrence.start, url)
-    event["uid"] = f"circles-series-{series.id}-{occurrence.key}@circles"
+    change = session.scalar(
+        sa.select(OccurrenceChange).where(
+            OccurrenceChange.series_id == series.id,
+            OccurrenceChange.occurrence_key == occurrence.key,
+        )
+    )
+    event = _event(series, occurrence.start, url, now, change)
+    if series.rrule:
+        zone = ZoneInfo(series.time_zone)
+        event.add("recurrence-id", occurrence.original_start.astimezone(zone))
     if occurrence.cancelled:
         event.add("status", "CANCELLED")
-    calendar = _calendar(_summary(series.circle))
-    calendar.add_component(event)
-    return _finish(calendar, [occurrence.start.date()])
+    return _calendar(_summary(series.circle), [event], _zones([series]))
+
+
+def version_tag(body: bytes) -> str:
+    """An ETag for a calendar file: its content, leaving out DTSTAMP (the time it was made)."""
+    return hashlib.sha256(_DTSTAMP.sub(b"", body)).hexdigest()[:32]
 
 
 def feed_series(session: DbSession, user: User) -> list[MeetupSeries]:

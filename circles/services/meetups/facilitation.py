@@ -1,4 +1,4 @@
-"""Facilitator rotation: a fair queue in which someone who can't make it is skipped, not lost."""
+"""Pure (no database): facilitator rotation; who can't make it is skipped, not lost."""
 
 from __future__ import annotations
 

@@ -40,11 +40,15 @@ def _apply(series: MeetupSeries, plan: Plan) -> None:
 
 
 def _require_future(series: MeetupSeries, now: datetime) -> None:
-    coming = recurrence.occurrences(
-        series.rrule, series.start_local, series.time_zone, now, now + timedelta(days=400), limit=1
-    )
-    if not coming:
+    # A repeating series starting in the past would put its past dates in everyone's calendar.
+    if recurrence.to_utc(series.start_local, series.time_zone) < now:
         raise MeetupError("That date has passed. Choose a date from today on.", "start_date")
+
+
+def _revised(series: MeetupSeries) -> None:
+    """One more revision: calendar apps take the new version (SEQUENCE) over the one they hold."""
+    series.revision += 1
+    series.updated_at = utcnow()
 
 
 def schedule_series(
@@ -76,6 +80,7 @@ def _change_for(session: DbSession, occurrence: Occurrence) -> OccurrenceChange:
 def cancel_occurrence(session: DbSession, occurrence: Occurrence) -> None:
     """Cancel one occurrence and drop its queued reminders; the rest of the series stays."""
     _change_for(session, occurrence).cancelled = True
+    _revised(occurrence.series)  # the series' EXDATEs change
     forget_occurrence(session, occurrence)
     session.flush()
 
@@ -83,6 +88,7 @@ def cancel_occurrence(session: DbSession, occurrence: Occurrence) -> None:
 def restore_occurrence(session: DbSession, occurrence: Occurrence) -> None:
     """Undo a cancellation."""
     _change_for(session, occurrence).cancelled = False
+    _revised(occurrence.series)
     session.flush()
 
 
@@ -99,24 +105,40 @@ def move_occurrence(
     if abs(new_start - occurrence.original_start) > MOVE_REACH:
         raise MeetupError("Move it by a month at most. For bigger changes, schedule a new meetup.")
     change = _change_for(session, occurrence)
-    change.moved_to = None if new_start == occurrence.original_start else new_start
+    moved_to = None if new_start == occurrence.original_start else new_start
+    if change.cancelled or (change.moved_to is not None and moved_to is None):
+        _revised(occurrence.series)  # an EXDATE or an override leaves the series
+    change.moved_to = moved_to
     change.cancelled = False
+    change.revision = (change.revision or 0) + 1
+    change.updated_at = utcnow()
     forget_occurrence(session, occurrence)
     session.flush()
 
 
-def edit_series_from(session: DbSession, occurrence: Occurrence, plan: Plan) -> MeetupSeries:
-    """Change the series from this occurrence on; earlier occurrences stay as they were."""
+def edit_series_from(
+    session: DbSession, occurrence: Occurrence, plan: Plan, now: datetime | None = None
+) -> MeetupSeries:
+    """Change the series from this occurrence on; earlier occurrences stay as they were.
+
+    With `now`, the changed series must start from now on, as a new one must.
+    """
     old = occurrence.series
     local_day = occurrence.original_start.astimezone(ZoneInfo(old.time_zone)).date()
     if local_day <= old.start_date:
         _apply(old, plan)  # editing from the first occurrence edits the whole series
+        if now is not None:
+            _require_future(old, now)
+        _revised(old)
         session.flush()
         return old
     new = MeetupSeries(
         circle_id=old.circle_id, time_zone=old.time_zone, created_by_id=old.created_by_id
     )
     _apply(new, plan)
+    if now is not None:
+        _require_future(new, now)
+    _revised(old)  # its UNTIL changes
     end_old = local_day - timedelta(days=1)
     old.until_date = end_old
     old.rrule = recurrence.rrule_text(

@@ -1,4 +1,4 @@
-"""Recurrence rules for circle meetups: RRULE text, expansion in local wall time, words.
+"""Pure (no database): meetup recurrence rules: RRULE text, expansion in local wall time, words.
 
 A series is anchored to a *local* start (a naive wall time as the host entered it, e.g.
 2026-03-17 19:00) in the circle's IANA zone. Occurrences are expanded with python-dateutil in that

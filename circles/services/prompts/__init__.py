@@ -1,1 +1,1 @@
-"""prompts"""
+"""Prompts: the library, each circle's deck, votes, assignment and rotation."""

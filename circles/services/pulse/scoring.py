@@ -1,4 +1,4 @@
-"""The circle safety pulse: Edmondson's (1999) team psychological safety items, for a circle.
+"""Pure (no database): pulse scoring with Edmondson's (1999) psychological safety items.
 
 Seven statements, adapted from "this team" to "this circle", answered on a 7-point agreement
 scale (1 = strongly disagree ... 7 = strongly agree). Items 1, 3 and 5 are worded negatively and

@@ -1,1 +1,1 @@
-"""reminders"""
+"""Reminders: kinds, outbox, planning, relevance at send time, quiet hours, delivery, devices."""

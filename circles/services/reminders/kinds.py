@@ -1,6 +1,6 @@
-"""The reminder vocabulary: what a reminder is about, and the fixed, generic words it shows.
+"""Pure (no database): the reminder kinds and the fixed, generic words each one shows.
 
-Pure: no session. The push transport, the outbox and the in-app list all read these words,
+The push transport, the outbox and the in-app list all read these words,
 which never carry a circle's or a person's name, a prompt or anything a user wrote.
 """
 
@@ -22,6 +22,9 @@ class Kind(StrEnum):
     buddy_pairing = "buddy_pairing"
     peer_signal = "peer_signal"
     prompt_assigned = "prompt_assigned"
+    signal_answered = "signal_answered"
+    checkin_request = "checkin_request"
+    checkin_soon = "checkin_soon"
 
 
 TITLE: Final = "Circles"
@@ -34,6 +37,9 @@ _BODIES: Final[dict[Kind, str]] = {
     Kind.buddy_pairing: "You have a new buddy in your circle",
     Kind.peer_signal: "Someone in your circle could use a check-in",
     Kind.prompt_assigned: "A prompt is ready for an upcoming meetup",
+    Kind.signal_answered: "Someone in your circle will reach out",
+    Kind.checkin_request: "A check-in with a peer is waiting for an answer",
+    Kind.checkin_soon: "Your check-in with a peer is in an hour",
 }
 
 

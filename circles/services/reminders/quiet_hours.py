@@ -1,4 +1,4 @@
-"""Quiet hours: a daily local window, such as 21:00-08:00, when no reminder is delivered.
+"""Pure (no database): quiet hours, a daily local window when no reminder is delivered.
 
 The window is read on the user's wall clock: from ``start`` (inclusive) to ``end`` (exclusive),
 crossing midnight when ``end`` is earlier than ``start``. No start, no end, or start == end means

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from circles.models.base import DbSession
+from circles.models.checkin import CheckinRequest, RequestState
 from circles.models.meetup import MeetupSeries, Rsvp
 from circles.models.notification import Notification
 from circles.services.circles.membership import membership
@@ -31,6 +32,8 @@ def still_relevant(session: DbSession, note: Notification, now: datetime) -> boo
     circle = _CIRCLE_URL.match(note.url)
     if circle and membership(session, int(circle.group(1)), note.user_id) is None:
         return False
+    if note.kind == Kind.checkin_soon.value:
+        return _checkin_still_on(session, note.dedupe_key)
     if note.kind not in MEETUP_KINDS:
         return True
     _kind, _user, series_id, key, start = note.dedupe_key.split(":")
@@ -53,4 +56,16 @@ def _has_answered(session: DbSession, series_id: int, key: str, user_id: int) ->
             )
         )
         is not None
+    )
+
+
+def _checkin_still_on(session: DbSession, dedupe_key: str) -> bool:
+    """An agreed check-in reminder goes out only while it is agreed for that same time."""
+    _kind, request_id, _user, when = dedupe_key.split(":")
+    request = session.get(CheckinRequest, int(request_id))
+    return (
+        request is not None
+        and request.state == RequestState.ACCEPTED.value
+        and request.accepted_time is not None
+        and f"{request.accepted_time:%Y%m%dT%H%M}" == when
     )

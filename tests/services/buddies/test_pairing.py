@@ -11,7 +11,8 @@ from circles.extensions import db
 from circles.models import Circle, Notification, User
 from circles.services.buddies import operations as buddy_actions
 from circles.services.buddies import pairing as buddies
-from circles.services.circles.membership import add_member, membership
+from circles.services.circles import operations as circle_actions
+from circles.services.circles.membership import membership
 from circles.services.circles.operations import leave
 from circles.services.pulse import operations as pulse_actions
 from circles.services.pulse import results as pulse
@@ -68,7 +69,17 @@ def test_the_same_period_keeps_its_pairs_and_each_member_is_told_once(
     assert kinds == ["buddy_pairing"] * 4
 
 
-def test_a_member_change_starts_a_fresh_cycle_and_leavers_are_not_shown(
+def _told(user_id: int) -> int:
+    return len(
+        db.session.scalars(
+            db.select(Notification).where(
+                Notification.user_id == user_id, Notification.kind == "buddy_pairing"
+            )
+        ).all()
+    )
+
+
+def test_a_member_leaving_or_joining_regroups_at_once_and_tells_whose_buddies_changed(
     make_user, make_circle, ctx
 ) -> None:
     circle = _circle(make_user, make_circle, 4)
@@ -76,11 +87,31 @@ def test_a_member_change_starts_a_fresh_cycle_and_leavers_are_not_shown(
     host = db.session.get(User, circle.created_by_id)
     (buddy,) = buddies.my_buddies(db.session, circle, host)
     leave(db.session, membership(db.session, circle.id, buddy.id))
-    assert buddies.my_buddies(db.session, circle, host) == []
+    after_leave = buddies.my_buddies(db.session, circle, host)
+    assert after_leave and buddy not in after_leave  # the three left are one group, now
+    assert buddies.latest_round(db.session, circle.id).round_index == 0
+    assert _told(host.id) == 2 and _told(buddy.id) == 1  # the leaver hears nothing new
     newcomer = db.session.get(User, make_user().id)
-    add_member(db.session, circle.id, newcomer, START)
-    made = buddies.ensure_round(db.session, circle, START + timedelta(days=14))
-    assert made.round_index == 0 and str(newcomer.id) in made.roster
+    invite = circle_actions.create_invite(db.session, circle, host, START).invite
+    circle_actions.join_circle(db.session, invite, newcomer, agreed=True, now=START)
+    assert len(buddies.my_buddies(db.session, circle, newcomer)) == 1
+    assert _told(newcomer.id) == 1
+    again = buddies.latest_round(db.session, circle.id)
+    assert str(newcomer.id) in again.roster.split(",") and str(buddy.id) not in again.roster
+
+
+def test_turning_buddies_on_alone_says_how_many_people_are_missing(
+    make_user, make_circle, ctx
+) -> None:
+    circle = _circle(make_user, make_circle, 1)
+    status = buddy_actions.set_buddies(db.session, circle, True, START)
+    assert status.groups == [] and status.short_by == 1
+    host = db.session.get(User, circle.created_by_id)
+    invite = circle_actions.create_invite(db.session, circle, host, START).invite
+    joiner = db.session.get(User, make_user().id)
+    circle_actions.join_circle(db.session, invite, joiner, agreed=True, now=START)
+    status = buddies.status(db.session, circle)
+    assert status.short_by == 0 and [set(g) for g in status.groups] == [{host, joiner}]
 
 
 def test_pulse_averages_show_only_from_three_answers(make_user, make_circle, ctx) -> None:
