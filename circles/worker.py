@@ -13,6 +13,7 @@ from types import FrameType
 
 from flask import Flask
 
+from circles import reminder_emails
 from circles.database import write_intent
 from circles.extensions import db
 from circles.models.base import utcnow
@@ -52,7 +53,7 @@ def plan(now: datetime) -> int:
 
 
 def deliver_due(
-    sender: Sender, now: Callable[[], datetime] = utcnow, batch: int = 50
+    sender: Sender, now: Callable[[], datetime] = utcnow, batch: int = 50, origin: str = ""
 ) -> delivery.Tally:
     """Deliver everything due, batch by batch, one committed transaction per notification."""
     tally = delivery.Tally()
@@ -64,7 +65,7 @@ def deliver_due(
             return tally
         for notification_id in ids:
             with write_intent():
-                prepared = delivery.prepare(db.session, notification_id, now(), tally)
+                prepared = delivery.prepare(db.session, notification_id, now(), tally, origin)
                 db.session.commit()
             if prepared is None:
                 continue
@@ -89,12 +90,14 @@ def record_pass(backlog: health.Backlog, tally: delivery.Tally) -> None:
         monitoring.record_pass(db.session, worker_name(), utcnow(), counts)
         db.session.commit()
     log.info(
-        "pass: due %s, sent %s, failed %s, retried %s, in-app only %s, oldest due %ss late",
+        "pass: due %s, sent %s, failed %s, retried %s, in-app only %s, emailed %s, "
+        "oldest due %ss late",
         counts.due,
         counts.sent,
         counts.failed,
         tally.retried,
         tally.skipped,
+        tally.emailed,
         counts.lag_seconds if counts.lag_seconds is not None else 0,
         extra={
             "due": counts.due,
@@ -102,6 +105,7 @@ def record_pass(backlog: health.Backlog, tally: delivery.Tally) -> None:
             "failed": counts.failed,
             "retried": tally.retried,
             "skipped": tally.skipped,
+            "emailed": tally.emailed,
             "lag_seconds": counts.lag_seconds,
         },
     )
@@ -115,7 +119,8 @@ def dispatch(app: Flask, sender: Sender | None = None) -> delivery.Tally:
         plan(utcnow())
         backlog = health.backlog(db.session, utcnow())
         db.session.commit()  # end the read: delivery opens its own transactions
-        tally = deliver_due(active)
+        tally = deliver_due(active, origin=reminder_emails.public_base(app))
+        tally.emailed = reminder_emails.send_due(app)
         record_pass(backlog, tally)
         return tally
     finally:

@@ -17,7 +17,7 @@ def dispatch_command() -> None:
     tally = dispatch(current_app._get_current_object())  # type: ignore[attr-defined]
     click.echo(
         f"delivered {tally.delivered}, retrying {tally.retried}, failed {tally.failed}, "
-        f"in-app only {tally.skipped}"
+        f"in-app only {tally.skipped}, emailed {tally.emailed}"
     )
 
 

@@ -42,3 +42,12 @@ class BuddiesForm(Form):
         ],
         default=14,
     )
+
+
+class BuddyMetForm(Form):
+    """A week into a pairing: did you and your buddy meet?"""
+
+    answer = SelectField(
+        choices=[SelectChoice(a, a) for a in ("yes", "not_yet", "skip")],
+        validators=[InputRequired()],
+    )

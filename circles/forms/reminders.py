@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField
+from wtforms import BooleanField, SelectField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 
 from circles.forms.base import Form
+from circles.services.reminders.channels import Channel, default
 from circles.services.reminders.kinds import Kind
 
 LABELS = {
@@ -18,12 +20,27 @@ LABELS = {
     Kind.signal_answered: "When someone will reach out to me",
     Kind.checkin_request: "When a check-in is proposed or answered",
     Kind.checkin_soon: "An hour before a check-in",
+    Kind.buddy_met: "A week into a pairing: did we meet?",
 }
 
 
 class RemindersForm(Form):
-    """One checkbox per kind, built from LABELS."""
+    """Per kind, built from LABELS: a checkbox (on or off) and how it comes (`<kind>_by`)."""
+
+
+def channel_field(kind: Kind) -> str:
+    """The name of the form field choosing how `kind` comes."""
+    return f"{kind.value}_by"
 
 
 for _kind, _label in LABELS.items():
     setattr(RemindersForm, _kind.value, BooleanField(_label))
+    setattr(
+        RemindersForm,
+        channel_field(_kind),
+        SelectField(
+            f"How: {_label.lower()}",
+            choices=[SelectChoice(c.value, c.label) for c in Channel],
+            default=default(_kind).value,
+        ),
+    )

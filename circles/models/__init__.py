@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, one module per domain."""
 
 from circles.models.base import Base
-from circles.models.buddy import BuddyRound, PulseResponse
+from circles.models.buddy import BuddyMeeting, BuddyRound, PulseResponse
 from circles.models.checkin import (
     CheckinRecord,
     CheckinRequest,
@@ -30,6 +30,7 @@ from circles.models.user import User
 __all__ = [
     "Answer",
     "Base",
+    "BuddyMeeting",
     "BuddyRound",
     "CheckinRecord",
     "CheckinRequest",

@@ -32,6 +32,21 @@ class BuddyRound(Base):
         return [tuple(int(i) for i in g.split(",")) for g in self.groups.split(";") if g]
 
 
+class BuddyMeeting(Base):
+    """A member's answer, a week into a pairing, to "did you and your buddy meet?"."""
+
+    __tablename__ = "buddy_meeting"
+    __table_args__ = (sa.UniqueConstraint("round_id", "user_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    round_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("buddy_round.id", ondelete="CASCADE"), index=True
+    )
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    answer: so.Mapped[str] = so.mapped_column(sa.String(8))  # yes, not_yet, skip
+    answered_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
 class PulseResponse(Base):
     """One member's answers to the 7 safety items for one month; only aggregates are shown."""
 

@@ -41,4 +41,6 @@ class Notification(Base):
     last_error: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     sent_at: so.Mapped[datetime | None]
     read_at: so.Mapped[datetime | None]
+    # Email, decided once push delivery has settled the row: none, digest (waiting), sent.
+    email_state: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -34,6 +34,9 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
     nudge_snoozed_until: so.Mapped[date | None]
     # Reminder kinds this user turned off (comma-separated push kinds); empty means all on.
     reminders_off: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    # "kind=channel" pairs (push, email, both, in_app); a kind not listed takes its default.
+    reminder_channels: so.Mapped[str] = so.mapped_column(sa.String(400), default="")
+    last_digest_at: so.Mapped[datetime | None]
     email_confirmed_at: so.Mapped[datetime | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 

@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
         push,
         pwa,
         reach,
+        unsubscribe,
     )
 
     for module in (
@@ -48,5 +49,6 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         pulse,
         reach,
+        unsubscribe,
     ):
         app.register_blueprint(module.bp)

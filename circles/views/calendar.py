@@ -11,6 +11,7 @@ from circles.extensions import db
 from circles.forms.circles import ConfirmForm
 from circles.links import external_url
 from circles.models.base import utcnow
+from circles.services.checkins import requests as checkin_requests
 from circles.services.meetups import calendar as calendar_feed
 from circles.views.helpers import attempt
 
@@ -31,7 +32,11 @@ def feed(token: str) -> Response:
         abort(404)
     series = calendar_feed.feed_series(db.session, user)
     urls = {s.id: external_url("circles.show", circle_id=s.circle_id) for s in series}
-    body = calendar_feed.series_ics(db.session, series, "Circles meetups", urls, utcnow())
+    now = utcnow()
+    agreed = checkin_requests.plans_for(db.session, user, now).agreed
+    home = external_url("main.index")
+    extra = [calendar_feed.checkin_event(request, user, home, now) for request in agreed]
+    body = calendar_feed.series_ics(db.session, series, "Circles meetups", urls, now, extra)
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, max-age=900"
     return conditional(response, body)

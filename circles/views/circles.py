@@ -85,6 +85,7 @@ def show(circle_id: int) -> str:
         signal_views=signal_views,
         my_buddies=buddies.my_buddies(db.session, access.circle, current_user),
         buddy_until=buddies.current_until(db.session, access.circle),
+        ask_if_met=buddies.met_question_due(db.session, access.circle, current_user, now),
         pulse_results=pulse.results(db.session, circle_id, local_date(now, current_user.time_zone)),
         pulse_done=pulse.answered_this_month(
             db.session, circle_id, current_user, local_date(now, current_user.time_zone)

@@ -13,11 +13,12 @@ from circles.forms.auth import ChangePasswordForm, DeleteAccountForm
 from circles.forms.circles import ConfirmForm
 from circles.forms.profile import ProfileForm
 from circles.forms.reach import ReachWayForm
-from circles.forms.reminders import LABELS, RemindersForm
+from circles.forms.reminders import LABELS, RemindersForm, channel_field
 from circles.links import external_url
 from circles.services.accounts import data as account_data
 from circles.services.accounts import operations as accounts
 from circles.services.meetups import calendar as calendar_feed
+from circles.services.reminders import channels
 from circles.services.reminders import operations as reminder_actions
 from circles.services.reminders import subscriptions as devices
 from circles.sessions import end_session, start_session
@@ -31,6 +32,7 @@ def _reminders_form() -> RemindersForm:
     form = RemindersForm(formdata=None)
     for kind in LABELS:
         form[kind.value].data = current_user.wants(kind.value)
+        form[channel_field(kind)].data = channels.choice(current_user.reminder_channels, kind).value
     return form
 
 
@@ -116,7 +118,11 @@ def reminders() -> Any:
     form = RemindersForm()
     if form.validate_on_submit():
         off = [kind.value for kind in LABELS if not form[kind.value].data]
-        attempt(lambda: reminder_actions.choose_reminders(db.session, current_user, off), "Saved.")
+        how = {kind: channels.Channel(form[channel_field(kind)].data) for kind in LABELS}
+        attempt(
+            lambda: reminder_actions.choose_reminders(db.session, current_user, off, how),
+            "Saved.",
+        )
     return redirect(url_for("me.index", _anchor="reminders"), 303)
 
 

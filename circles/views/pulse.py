@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
-from circles.forms.pulse import BuddiesForm, PulseForm
+from circles.forms.pulse import BuddiesForm, BuddyMetForm, PulseForm
 from circles.models.base import utcnow
 from circles.services.buddies import operations as buddy_actions
+from circles.services.buddies import pairing
 from circles.services.pulse import operations as pulse_actions
 from circles.services.pulse import results as pulse
 from circles.timezones import local_date
@@ -64,3 +65,26 @@ def set_buddies(circle_id: int) -> Any:
         if result is not None:
             flash(_buddies_said(bool(form.on.data), result.value.short_by), "info")
     return redirect(url_for("hosting.manage", circle_id=circle_id, _anchor="buddies"), 303)
+
+
+@bp.post("/buddies/met")
+@login_required
+def buddy_met(circle_id: int) -> Any:
+    access = circle_or_404(circle_id)
+    form = BuddyMetForm()
+    if not form.validate_on_submit():
+        abort(400)
+    answer = form.answer.data or ""
+    done = attempt(
+        lambda: buddy_actions.answer_met(db.session, access.circle, current_user, answer, utcnow()),
+        {"yes": "Good to hear.", "skip": "Skipped."}.get(answer),
+        "info",
+    )
+    if done is not None and answer == "not_yet":
+        mine = pairing.my_buddies(db.session, access.circle, current_user)
+        if mine:  # "not yet" leads straight to proposing a time
+            return redirect(
+                url_for("checkin_requests.propose", circle_id=circle_id, with_user_id=mine[0].id),
+                303,
+            )
+    return redirect(url_for("circles.show", circle_id=circle_id, _anchor="buddy-heading"), 303)

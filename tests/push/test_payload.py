@@ -40,11 +40,13 @@ def test_load_checkin_uses_the_calm_words() -> None:
 
 
 @pytest.mark.parametrize("kind", list(Kind))
-def test_every_kind_stays_under_1_kb_even_with_the_longest_url_and_tag(kind: Kind) -> None:
+def test_every_kind_stays_under_2_kb_even_with_the_longest_url_and_tag(kind: Kind) -> None:
     payload = build(kind, LONGEST_URL, LONGEST_TAG)
 
-    assert len(payload) < MAX_PAYLOAD_BYTES == 1024
+    assert len(payload) < MAX_PAYLOAD_BYTES == 2048
     assert set(json.loads(payload)) == {"title", "body", "url", "tag"}
+    declarative = build(kind, LONGEST_URL, LONGEST_TAG, "https://circles.example.org")
+    assert len(declarative) < MAX_PAYLOAD_BYTES
 
 
 @pytest.mark.parametrize("kind", list(Kind))
@@ -58,7 +60,8 @@ def test_words_are_calm_and_generic(kind: Kind) -> None:
 
 
 def test_build_takes_no_user_text() -> None:
-    assert list(inspect.signature(build).parameters) == ["kind", "url", "tag"]
+    # The origin is the app's own address from configuration, never anything a user typed.
+    assert list(inspect.signature(build).parameters) == ["kind", "url", "tag", "origin"]
 
 
 @pytest.mark.parametrize(
@@ -122,3 +125,18 @@ def test_topics_are_short_url_safe_stable_and_distinct() -> None:
     assert topic != topic_for(Kind.meetup_soon, "user-3/meetup-9/2025-03-08")
     assert topic != topic_for(Kind.meetup_hour, "user-3/meetup-9/2025-03-01")
     assert "meetup" not in topic_for(Kind.rsvp_nudge, "meetup")
+
+
+def test_payloads_carry_the_declarative_web_push_shape_with_an_absolute_navigate() -> None:
+    document = json.loads(build(Kind.meetup_hour, "/circles/3", "m-3", "https://circles.example"))
+    assert document["web_push"] == 8030
+    assert document["notification"] == {
+        "title": "Circles",
+        "body": "Your circle meets in an hour",
+        "navigate": "https://circles.example/circles/3",
+        "tag": "m-3",
+    }
+    assert document["url"] == "/circles/3"  # the service worker reads the same JSON
+    for bad in ("circles.example", "https://circles.example/some/path", "javascript:x"):
+        with pytest.raises(ValueError, match="scheme://host"):
+            build(Kind.meetup_hour, "/", "t", bad)

@@ -112,3 +112,45 @@ def test_today_offers_a_check_in_with_the_buddy_when_the_week_runs_heavy(
     assert "A heavier week than your usual" in text(today)
     assert "Check in with your buddy, Hana" in text(today)
     assert f'href="/circles/{circle.id}#buddy-heading"' in today.get_data(as_text=True)
+
+
+def test_a_week_into_a_pairing_buddies_say_whether_they_met_and_not_yet_proposes_a_time(
+    app: Flask, make_user, make_circle
+) -> None:
+    from datetime import timedelta
+
+    from circles.models import BuddyRound, Notification
+
+    host, ari = make_user(display_name="Hana"), make_user(display_name="Ari")
+    circle = make_circle(host, members=(ari,))
+    hana = _client(app, host)
+    hana.post(f"/circles/{circle.id}/host/buddies", data={"on": "y", "period_days": "14"})
+    with app.app_context():
+        asks = db.session.scalars(
+            db.select(Notification).where(Notification.kind == "buddy_met")
+        ).all()
+        assert len(asks) == 2 and all("Hana" not in n.body and "Ari" not in n.body for n in asks)
+    page = text(_client(app, ari).get(f"/circles/{circle.id}"))
+    assert "did you and Hana meet?" not in page  # not yet a week
+    with app.app_context():  # a week passes
+        pairing = db.session.scalar(db.select(BuddyRound))
+        pairing.starts_on -= timedelta(days=7)
+        db.session.commit()
+    ari_client = _client(app, ari)
+    assert "A week in: did you and Hana meet?" in text(ari_client.get(f"/circles/{circle.id}"))
+    not_yet = ari_client.post(f"/circles/{circle.id}/buddies/met", data={"answer": "not_yet"})
+    assert not_yet.status_code == 303
+    assert not_yet.headers["Location"].endswith(f"/circles/{circle.id}/checkins/propose/{host.id}")
+    assert "did you and Hana meet?" not in text(ari_client.get(f"/circles/{circle.id}"))
+    assert (
+        hana.post(f"/circles/{circle.id}/buddies/met", data={"answer": "maybe"}).status_code == 400
+    )
+    hana.post(f"/circles/{circle.id}/buddies/met", data={"answer": "yes"})
+    with app.app_context():
+        from circles.models.base import utcnow
+        from circles.services.reminders.relevance import still_relevant
+
+        for ask in db.session.scalars(
+            db.select(Notification).where(Notification.kind == "buddy_met")
+        ):
+            assert not still_relevant(db.session, ask, utcnow())  # both answered: no reminder goes

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -84,6 +86,16 @@ def test_a_peer_reaches_out_proposes_times_and_the_leader_accepts_one(
         accepted = db.session.get(CheckinRequest, request_id)
         assert soon.due_at == accepted.accepted_time - timedelta(hours=1)
         assert "Pia" not in soon.body and "Lee" not in soon.body  # generic words only
+    feed_link = re.search(
+        r'id="calendar-link"[^>]*value="https?://[^/]+([^"]+)"',
+        lee.get("/me").get_data(as_text=True),
+    )
+    assert feed_link, "Me shows the private calendar link"
+    feed = icalendar.Calendar.from_ical(lee.get(feed_link.group(1)).get_data())
+    (event,) = [e for e in feed.walk("VEVENT") if str(e["summary"]).startswith("A call")]
+    assert str(event["summary"]) == "A call with Pia"
+    with app.app_context():
+        assert event.decoded("dtstart") == db.session.get(CheckinRequest, request_id).accepted_time
     again = lee.post(f"/checkins/requests/{request_id}/accept", data={"time": "0"})
     assert "already been answered" in text(lee.get("/"))
     assert again.status_code == 303

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from circles.models.base import DbSession
+from circles.models.buddy import BuddyMeeting
 from circles.models.circle import Circle
-from circles.services.buddies.pairing import BuddyStatus, ensure_round, status
+from circles.models.user import User
+from circles.services.buddies.pairing import BuddyStatus, ensure_round, latest_round, status
+from circles.services.buddies.rounds import buddies_of
+from circles.services.idempotent import add_once
 from circles.timezones import local_date
 
 
@@ -25,3 +31,28 @@ def set_buddies(
     if on:
         ensure_round(session, circle, now)
     return status(session, circle)
+
+
+MET_ANSWERS = ("yes", "not_yet", "skip")
+
+
+def answer_met(session: DbSession, circle: Circle, user: User, answer: str, now: datetime) -> None:
+    """A member says whether they and their buddy met this pairing (yes, not yet, or skip)."""
+    if answer not in MET_ANSWERS:
+        raise ValueError("Choose yes, not yet or skip.")
+    current = latest_round(session, circle.id) if circle.buddies_on else None
+    if current is None or not buddies_of(current.group_list(), user.id):
+        raise ValueError("You have no buddy in this circle right now.")
+    query = sa.select(BuddyMeeting).where(
+        BuddyMeeting.round_id == current.id, BuddyMeeting.user_id == user.id
+    )
+    existing = session.scalar(query)
+    if existing is not None:
+        existing.answer, existing.answered_at = answer, now
+        session.flush()
+        return
+    add_once(
+        session,
+        BuddyMeeting(round_id=current.id, user_id=user.id, answer=answer, answered_at=now),
+        lambda: session.scalar(query),
+    )

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from circles.models.base import DbSession
-from circles.models.buddy import BuddyRound
+from circles.models.buddy import BuddyMeeting, BuddyRound
 from circles.models.circle import Circle, Membership
 from circles.models.user import User
 from circles.services.buddies.rounds import buddies_of, groups_for_round, period_index
@@ -25,6 +25,35 @@ def _roster(session: DbSession, circle_id: int) -> list[int]:
             .where(Membership.circle_id == circle_id)
             .order_by(Membership.joined_at, Membership.id)
         )
+    )
+
+
+def ask_after(circle: Circle) -> timedelta:
+    """How far into a pairing members are asked if they met: a week, or a day before it ends."""
+    return timedelta(days=min(7, circle.buddy_period_days - 1))
+
+
+def _announce(
+    session: DbSession, circle: Circle, made: BuddyRound, user: User, version: str, now: datetime
+) -> None:
+    """Tell a member about their new buddy now, and ask later whether they met."""
+    outbox.enqueue(
+        session,
+        user,
+        Kind.buddy_pairing,
+        f"buddy_pairing:{user.id}:{made.id}{version}",
+        now,
+        url=f"/circles/{circle.id}",
+        tag=f"buddies-{circle.id}",
+    )
+    outbox.enqueue(
+        session,
+        user,
+        Kind.buddy_met,
+        f"buddy_met:{user.id}:{made.id}{version}",
+        now + ask_after(circle),
+        url=f"/circles/{circle.id}#buddy-heading",
+        tag=f"buddies-{circle.id}",
     )
 
 
@@ -73,15 +102,7 @@ def ensure_round(session: DbSession, circle: Circle, now: datetime) -> BuddyRoun
     except sa.exc.IntegrityError:
         return latest_round(session, circle.id)
     for user in session.scalars(sa.select(User).where(User.id.in_(roster))):
-        outbox.enqueue(
-            session,
-            user,
-            Kind.buddy_pairing,
-            f"buddy_pairing:{user.id}:{made.id}",
-            now,
-            url=f"/circles/{circle.id}",
-            tag=f"buddies-{circle.id}",
-        )
+        _announce(session, circle, made, user, "", now)
     return made
 
 
@@ -110,17 +131,8 @@ def regroup(session: DbSession, circle: Circle, now: datetime) -> None:
         uid for uid in roster if set(buddies_of(before, uid)) != set(buddies_of(groups, uid))
     ]
     for user in session.scalars(sa.select(User).where(User.id.in_(changed))):
-        if not buddies_of(groups, user.id):
-            continue
-        outbox.enqueue(
-            session,
-            user,
-            Kind.buddy_pairing,
-            f"buddy_pairing:{user.id}:{current.id}:{version}",
-            now,
-            url=f"/circles/{circle.id}",
-            tag=f"buddies-{circle.id}",
-        )
+        if buddies_of(groups, user.id):
+            _announce(session, circle, current, user, f":{version}", now)
 
 
 class BuddyStatus(NamedTuple):
@@ -209,3 +221,18 @@ def current_until(session: DbSession, circle: Circle) -> date | None:
     if current is None:
         return None
     return current.starts_on + timedelta(days=circle.buddy_period_days - 1)
+
+
+def met_question_due(session: DbSession, circle: Circle, user: User, now: datetime) -> bool:
+    """True when the user's pairing is a week old and they haven't said whether they met."""
+    current = latest_round(session, circle.id) if circle.buddies_on else None
+    if current is None or not buddies_of(current.group_list(), user.id):
+        return False
+    if local_date(now, circle.time_zone) < current.starts_on + ask_after(circle):
+        return False
+    answered = session.scalar(
+        sa.select(BuddyMeeting.id).where(
+            BuddyMeeting.round_id == current.id, BuddyMeeting.user_id == user.id
+        )
+    )
+    return answered is None

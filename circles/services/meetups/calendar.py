@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from icalendar import Calendar, Event, vRecur
 
 from circles.models.base import MAX_ID, DbSession
+from circles.models.checkin import CheckinRequest
 from circles.models.circle import Circle, Membership
 from circles.models.meetup import MeetupSeries, OccurrenceChange
 from circles.models.user import User
@@ -158,6 +159,7 @@ def series_ics(
     name: str,
     url_for_series: dict[int, str],
     now: datetime,
+    extra: Sequence[Event] = (),
 ) -> bytes:
     """A calendar with these series, their RRULEs, cancellations (EXDATE) and moves."""
     changes = _changes_of(session, [s.id for s in series_list])
@@ -166,7 +168,25 @@ def series_ics(
         for series in series_list
         for event in _series_events(series, changes[series.id], url_for_series[series.id], now)
     ]
-    return _calendar(name, events, _zones(series_list))
+    return _calendar(name, [*events, *extra], _zones(series_list))
+
+
+CHECKIN_LENGTH = timedelta(minutes=30)
+CHECKIN_WAYS = {"call": "A call", "coffee": "A coffee", "message": "Messages"}
+
+
+def checkin_event(request: CheckinRequest, viewer: User, url: str, now: datetime) -> Event:
+    """An agreed check-in in the viewer's feed, named for the other person (UTC times)."""
+    other = request.to_user if request.from_user_id == viewer.id else request.from_user
+    event = Event()
+    event.add("uid", f"circles-checkin-{request.id}@circles")
+    event.add("summary", f"{CHECKIN_WAYS[request.way]} with {other.display_name}")
+    event.add("dtstart", request.accepted_time)
+    event.add("duration", CHECKIN_LENGTH)
+    event.add("dtstamp", now)
+    event.add("last-modified", request.answered_at or request.created_at)
+    event.add("description", f"Open in Circles: {url}")
+    return event
 
 
 def occurrence_ics(session: DbSession, occurrence: Occurrence, url: str, now: datetime) -> bytes:

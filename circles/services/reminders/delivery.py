@@ -15,7 +15,7 @@ from circles.models.push import PushSubscription
 from circles.models.user import User
 from circles.push.payload import build, topic_for, ttl_for, urgency_for
 from circles.push.sender import Outcome, Result, Sender
-from circles.services.reminders import relevance
+from circles.services.reminders import channels, relevance
 from circles.services.reminders.kinds import Kind
 from circles.services.reminders.outbox import deliver_at
 
@@ -57,6 +57,7 @@ class Tally:
     retried: int = 0
     failed: int = 0
     skipped: int = 0
+    emailed: int = 0
 
 
 def _subscription(sub: PushSubscription) -> dict[str, str]:
@@ -89,7 +90,7 @@ class Prepared:
 
 
 def prepare(
-    session: DbSession, notification_id: int, now: datetime, tally: Tally
+    session: DbSession, notification_id: int, now: datetime, tally: Tally, origin: str = ""
 ) -> Prepared | None:
     """Decide whether, when and where to send; settles rows that need no POST (caller commits)."""
     note = session.get(Notification, notification_id)
@@ -111,15 +112,15 @@ def prepare(
     subscriptions = list(
         session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == note.user_id))
     )
-    if not subscriptions:
-        # Nothing to push to: it stays in the in-app list.
+    if not subscriptions or not channels.by_push(user.reminder_channels, kind):
+        # Nothing to push to, or push not wanted for this kind: the in-app list (and email) has it.
         note.status, note.sent_at = Status.SKIPPED.value, now
         tally.skipped += 1
         return None
     return Prepared(
         notification_id=note.id,
         kind=kind,
-        payload=build(kind, note.url, note.tag),
+        payload=build(kind, note.url, note.tag, origin),
         topic=topic_for(kind, note.dedupe_key),
         devices=[(sub.id, _subscription(sub)) for sub in subscriptions],
     )

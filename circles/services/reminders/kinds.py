@@ -25,6 +25,7 @@ class Kind(StrEnum):
     signal_answered = "signal_answered"
     checkin_request = "checkin_request"
     checkin_soon = "checkin_soon"
+    buddy_met = "buddy_met"
 
 
 TITLE: Final = "Circles"
@@ -40,6 +41,7 @@ _BODIES: Final[dict[Kind, str]] = {
     Kind.signal_answered: "Someone in your circle will reach out",
     Kind.checkin_request: "A check-in with a peer is waiting for an answer",
     Kind.checkin_soon: "Your check-in with a peer is in an hour",
+    Kind.buddy_met: "Did you and your buddy meet?",
 }
 
 

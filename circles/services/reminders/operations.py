@@ -12,6 +12,9 @@ from circles.models.notification import Notification
 from circles.models.push import PushSubscription
 from circles.models.user import User
 from circles.services.idempotent import add_once
+from circles.services.reminders import channels
+from circles.services.reminders.channels import Channel
+from circles.services.reminders.kinds import Kind
 from circles.services.reminders.subscriptions import SubscriptionTaken, device_label, validate
 
 
@@ -80,7 +83,20 @@ def remove_device_by_id(session: DbSession, user: User, device_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def choose_reminders(session: DbSession, user: User, off: list[str]) -> None:
-    """The reminder kinds the user turned off."""
+def choose_reminders(
+    session: DbSession,
+    user: User,
+    off: list[str],
+    how: dict[Kind, Channel] | None = None,
+) -> None:
+    """The reminder kinds the user turned off, and how each of the others comes."""
     user.reminders_off = ",".join(sorted(set(off)))
+    if how is not None:
+        user.reminder_channels = channels.store(
+            {
+                kind: channel
+                for kind, channel in how.items()
+                if channel is not channels.default(kind)
+            }
+        )
     session.flush()

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from circles.models.base import DbSession
+from circles.models.buddy import BuddyMeeting, BuddyRound
 from circles.models.checkin import CheckinRequest, RequestState
 from circles.models.meetup import MeetupSeries, Rsvp
 from circles.models.notification import Notification
@@ -34,6 +35,8 @@ def still_relevant(session: DbSession, note: Notification, now: datetime) -> boo
         return False
     if note.kind == Kind.checkin_soon.value:
         return _checkin_still_on(session, note.dedupe_key)
+    if note.kind == Kind.buddy_met.value:
+        return _pairing_unanswered(session, note.dedupe_key)
     if note.kind not in MEETUP_KINDS:
         return True
     _kind, _user, series_id, key, start = note.dedupe_key.split(":")
@@ -69,3 +72,22 @@ def _checkin_still_on(session: DbSession, dedupe_key: str) -> bool:
         and request.accepted_time is not None
         and f"{request.accepted_time:%Y%m%dT%H%M}" == when
     )
+
+
+def _pairing_unanswered(session: DbSession, dedupe_key: str) -> bool:
+    """Ask whether buddies met only while that pairing is current and unanswered."""
+    _kind, user_id, round_id = dedupe_key.split(":")[:3]
+    asked = session.get(BuddyRound, int(round_id))
+    if asked is None:
+        return False
+    newest = session.scalar(
+        sa.select(sa.func.max(BuddyRound.period_index)).where(
+            BuddyRound.circle_id == asked.circle_id
+        )
+    )
+    answered = session.scalar(
+        sa.select(BuddyMeeting.id).where(
+            BuddyMeeting.round_id == asked.id, BuddyMeeting.user_id == int(user_id)
+        )
+    )
+    return newest == asked.period_index and answered is None
