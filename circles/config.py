@@ -79,8 +79,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "10 per minute;60 per hour"),
         # Per account (whatever the client address) on login and password reset.
         "ACCOUNT_RATE_LIMIT": os.environ.get("ACCOUNT_RATE_LIMIT", "5 per minute;30 per hour"),
-        # gunicorn reads the same variable for its worker count.
-        "WEB_CONCURRENCY": int(os.environ.get("WEB_CONCURRENCY", "1")),
+        # Web worker processes, as circles.webserver counts them: two per core plus one.
+        "WEB_CONCURRENCY": int(
+            os.environ.get("WEB_CONCURRENCY", "").strip() or 2 * (os.cpu_count() or 1) + 1
+        ),
         # How many proxies in front set X-Forwarded-For/-Proto; 0 ignores those headers.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),

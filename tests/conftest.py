@@ -192,3 +192,10 @@ def make_circle(app: Flask) -> Callable[..., Any]:
         return circle
 
     return factory
+
+
+def logged_in(app: Flask, user: Any) -> FlaskClient:
+    """A test client with this user logged in, as after the login form."""
+    client = app.test_client()
+    AuthActions(client).login(user.email)
+    return client

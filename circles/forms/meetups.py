@@ -11,6 +11,7 @@ from wtforms import (
     Field,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TimeField,
     URLField,
@@ -18,10 +19,12 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from circles.forms.base import Form
 from circles.forms.fields import add_error
 from circles.models.meetup import Answer
+from circles.services.meetups import formats
 from circles.services.meetups.recurrence import Repeat
 
 REPEAT_CHOICES = [
@@ -41,6 +44,15 @@ def web_link(form: Any, field: Field) -> None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationError("Use a web link that starts with https://")
     field.data = value
+
+
+class OccurrenceFormatForm(Form):
+    """A host runs one meetup by another format."""
+
+    format = SelectField(
+        "Format for this meetup",
+        choices=[SelectChoice(f.key, f.name) for f in formats.FORMATS.values()],
+    )
 
 
 class MeetupForm(Form):
@@ -65,6 +77,11 @@ class MeetupForm(Form):
         validators=[Length(max=500, message="That link is too long."), web_link],
     )
     rotate_facilitator = BooleanField("Rotate the facilitator among members")
+    format = SelectField(
+        "Format",
+        choices=[SelectChoice(f.key, f.name) for f in formats.FORMATS.values()],
+        default=formats.DEFAULT_FORMAT,
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
@@ -90,4 +107,26 @@ class RsvpForm(Form):
         "Are you coming?",
         choices=[SelectChoice(a.value, a.label) for a in Answer],
         validate_choice=True,
+    )
+
+
+class AttendanceForm(Form):
+    """Who came, and the format that ran; choices are the circle's members (set by the view)."""
+
+    present = SelectMultipleField(
+        "Who was there",
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    format = SelectField(
+        "Format that ran",
+        choices=[SelectChoice(f.key, f.name) for f in formats.FORMATS.values()],
+    )
+
+
+class FeelingForm(Form):
+    feeling = SelectField(
+        choices=[SelectChoice(f, f) for f in ("helped", "neutral", "hard")],
+        validators=[InputRequired()],
     )

@@ -21,6 +21,7 @@ LABELS = {
     Kind.checkin_request: "When a check-in is proposed or answered",
     Kind.checkin_soon: "An hour before a check-in",
     Kind.buddy_met: "A week into a pairing: did we meet?",
+    Kind.missed_you: "When I've missed two meetups in a row",
 }
 
 

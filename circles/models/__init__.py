@@ -13,7 +13,15 @@ from circles.models.checkin import (
 )
 from circles.models.circle import Circle, Invite, Membership, Role
 from circles.models.load import LoadEntry
-from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
+from circles.models.meetup import (
+    Answer,
+    Attendance,
+    MeetupFeeling,
+    MeetupRun,
+    MeetupSeries,
+    OccurrenceChange,
+    Rsvp,
+)
 from circles.models.monitoring import WorkerHeartbeat
 from circles.models.notification import Notification, Status
 from circles.models.prompt import (
@@ -29,6 +37,7 @@ from circles.models.user import User
 
 __all__ = [
     "Answer",
+    "Attendance",
     "Base",
     "BuddyMeeting",
     "BuddyRound",
@@ -40,6 +49,8 @@ __all__ = [
     "Invite",
     "LibraryPrompt",
     "LoadEntry",
+    "MeetupFeeling",
+    "MeetupRun",
     "MeetupSeries",
     "Membership",
     "Notification",

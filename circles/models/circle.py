@@ -42,6 +42,8 @@ class Circle(Base):
     rotate_prompts: so.Mapped[bool] = so.mapped_column(default=False)
     # Rotating buddy pairs: on or off, how long a pairing lasts, and when the first one began.
     buddies_on: so.Mapped[bool] = so.mapped_column(default=False)
+    # One gentle "we missed you" to a member who missed two meetups in a row; hosts may turn it off.
+    missed_you_notes: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     buddy_period_days: so.Mapped[int] = so.mapped_column(default=14)
     buddies_started_on: so.Mapped[date | None]
 

@@ -47,6 +47,10 @@ class MeetupSeries(Base):
     place: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     video_url: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     rotate_facilitator: so.Mapped[bool] = so.mapped_column(default=False)
+    # A key of circles/data/formats.json; a key no longer there reads as the default format.
+    format: so.Mapped[str] = so.mapped_column(
+        sa.String(24), default="circle_round", server_default="circle_round"
+    )
     created_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
@@ -76,6 +80,7 @@ class OccurrenceChange(Base):
     occurrence_key: so.Mapped[str] = so.mapped_column(sa.String(20))
     cancelled: so.Mapped[bool] = so.mapped_column(default=False)
     moved_to: so.Mapped[datetime | None]
+    format: so.Mapped[str | None] = so.mapped_column(sa.String(24))  # this meetup's own format
     revision: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -95,3 +100,55 @@ class Rsvp(Base):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     answer: so.Mapped[str] = so.mapped_column(sa.String(8))
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MeetupRun(Base):
+    """A meetup that took place: the format it ran by and when it ended (nothing said is kept)."""
+
+    __tablename__ = "meetup_run"
+    __table_args__ = (sa.UniqueConstraint("series_id", "occurrence_key"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    series_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("meetup_series.id", ondelete="CASCADE"), index=True
+    )
+    occurrence_key: so.Mapped[str] = so.mapped_column(sa.String(20))
+    started_at: so.Mapped[datetime]
+    format: so.Mapped[str] = so.mapped_column(sa.String(24))
+    recorded_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+    recorded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class Attendance(Base):
+    """Someone who was there."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (sa.UniqueConstraint("run_id", "user_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    run_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("meetup_run.id", ondelete="CASCADE"), index=True
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+
+
+class MeetupFeeling(Base):
+    """One private tap after a meetup: how was it for you? The host sees counts only, from 3."""
+
+    __tablename__ = "meetup_feeling"
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "user_id"),
+        sa.CheckConstraint("feeling IN ('helped', 'neutral', 'hard')", name="feeling"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    run_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("meetup_run.id", ondelete="CASCADE"), index=True
+    )
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    feeling: so.Mapped[str] = so.mapped_column(sa.String(8))
+    answered_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

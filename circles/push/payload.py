@@ -45,12 +45,14 @@ _TTLS: Final[dict[Kind, int]] = {
     Kind.checkin_request: 2 * DAY,
     Kind.checkin_soon: HOUR,
     Kind.buddy_met: 3 * DAY,
+    Kind.missed_you: 3 * DAY,
 }
 
 _URGENCIES: Final[dict[Kind, str]] = {
     Kind.meetup_hour: "high",
     Kind.checkin_soon: "high",
     Kind.prompt_assigned: "low",
+    Kind.missed_you: "low",
 }
 
 

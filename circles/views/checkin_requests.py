@@ -117,27 +117,21 @@ def accept(request_id: int) -> Any:
     return redirect(url_for("main.index", _anchor="checkins"), 303)
 
 
+def _answer(request_id: int, action: Any, said: str) -> Any:
+    """Run a confirmed answer (`action(request, user, now)`) and go back to Today."""
+    asked = _mine(request_id)
+    if ConfirmForm().validate_on_submit():
+        attempt(lambda: action(db.session, asked, current_user, utcnow()), said, "info")
+    return redirect(url_for("main.index", _anchor="checkins"), 303)
+
+
 @bp.post("/checkins/requests/<int:request_id>/not-now")
 @login_required
 def not_now(request_id: int) -> Any:
-    asked = _mine(request_id)
-    if ConfirmForm().validate_on_submit():
-        attempt(
-            lambda: checkin_requests.not_now(db.session, asked, current_user, utcnow()),
-            "Answered: not now. That's fine.",
-            "info",
-        )
-    return redirect(url_for("main.index", _anchor="checkins"), 303)
+    return _answer(request_id, checkin_requests.not_now, "Answered: not now. That's fine.")
 
 
 @bp.post("/checkins/requests/<int:request_id>/withdraw")
 @login_required
 def withdraw(request_id: int) -> Any:
-    asked = _mine(request_id)
-    if ConfirmForm().validate_on_submit():
-        attempt(
-            lambda: checkin_requests.withdraw(db.session, asked, current_user, utcnow()),
-            "Taken back.",
-            "info",
-        )
-    return redirect(url_for("main.index", _anchor="checkins"), 303)
+    return _answer(request_id, checkin_requests.withdraw, "Taken back.")

@@ -18,6 +18,7 @@ from circles.services.buddies import pairing as buddies
 from circles.services.checkins import signals as checkins
 from circles.services.circles import membership as rules
 from circles.services.circles import operations as circle_actions
+from circles.services.meetups import attendance
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.pulse import results as pulse
@@ -73,6 +74,7 @@ def show(circle_id: int) -> str:
     now = utcnow()
     coming = meetups.upcoming(db.session, [circle_id], now)
     signal_views = checkins.active_signals(db.session, [circle_id], now).get(circle_id, [])
+    past = attendance.history(db.session, circle_id)
     return render_template(
         "circles/show.html",
         circle=access.circle,
@@ -92,6 +94,8 @@ def show(circle_id: int) -> str:
         ),
         my_signals={v.signal.kind for v in signal_views if v.signal.user_id == current_user.id},
         reach=reach.shared_in(db.session, [circle_id]),
+        past=past,
+        attended=sum(1 for meeting in past if current_user.id in meeting.present_ids),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from circles.extensions import db
@@ -143,3 +143,16 @@ def step_down(circle_id: int) -> Any:
     if not stepped_down:
         return redirect(url_for("hosting.manage", circle_id=circle_id), 303)
     return redirect(url_for("circles.show", circle_id=circle_id), 303)
+
+
+@bp.post("/missed-you")
+@login_required
+def missed_you(circle_id: int) -> Any:
+    access = circle_or_404(circle_id, host=True)
+    if ConfirmForm().validate_on_submit():
+        on = request.form.get("on") == "y"
+        attempt(
+            lambda: circle_actions.set_missed_you_notes(db.session, access.circle, on),
+            "Saved.",
+        )
+    return redirect(url_for("hosting.manage", circle_id=circle_id, _anchor="missed-heading"), 303)

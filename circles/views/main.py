@@ -14,6 +14,7 @@ from circles.services.checkins import requests as checkin_requests
 from circles.services.checkins import signals as checkins
 from circles.services.circles import membership
 from circles.services.load import log as load
+from circles.services.meetups import formats
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.reach import directory as reach
@@ -63,4 +64,4 @@ def index() -> str:
 
 @bp.get("/help")
 def help_page() -> str:
-    return render_template("help.html")
+    return render_template("help.html", meetup_formats=list(formats.FORMATS.values()))

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
-from circles.forms.meetups import MeetupForm, MoveForm, RsvpForm
+from circles.forms.meetups import MeetupForm, MoveForm, OccurrenceFormatForm, RsvpForm
 from circles.forms.prompts import PrepNoteForm
 from circles.links import external_url
 from circles.models.base import utcnow
@@ -19,13 +19,14 @@ from circles.models.checkin import SignalKind
 from circles.models.meetup import Answer, MeetupSeries
 from circles.services.checkins import signals as checkins
 from circles.services.meetups import calendar as calendar_feed
+from circles.services.meetups import formats, prep_notes
 from circles.services.meetups import operations as meetup_actions
-from circles.services.meetups import prep_notes
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
 from circles.timezones import local
+from circles.views import meetup_runs
 from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
 from circles.views.calendar import conditional
 from circles.views.helpers import attempt, attempt_form, render_form, safe_next
@@ -46,6 +47,7 @@ def _plan(form: MeetupForm) -> meetups.Plan:
         video_url=form.video_url.data or "",
         rotate_facilitator=bool(form.rotate_facilitator.data),
         until_date=form.until_date.data,
+        format=form.format.data or formats.DEFAULT_FORMAT,
     )
 
 
@@ -101,6 +103,7 @@ def show(circle_id: int, series_id: int, key: str) -> str:
         occurrence=occurrence,
         rsvp_form=RsvpForm(formdata=None),
         button=ConfirmForm(formdata=None),
+        format_form=OccurrenceFormatForm(formdata=None, format=occurrence.meeting_format.key),
         circle_time=local(occurrence.start, occurrence.series.time_zone),
         time_requests=[
             v
@@ -108,6 +111,7 @@ def show(circle_id: int, series_id: int, key: str) -> str:
             if v.signal.kind == SignalKind.MEETUP_TIME.value
         ],
         viewer_time=local(occurrence.start, current_user.time_zone),
+        **meetup_runs.page_context(access, occurrence, view),
     )
 
 
@@ -138,6 +142,20 @@ def cancel(circle_id: int, series_id: int, key: str) -> Any:
             "info",
         )
     return redirect(_occurrence_url(occurrence), 303)
+
+
+@bp.post("/<int:series_id>/<occurrence:key>/format")
+@login_required
+def set_format(circle_id: int, series_id: int, key: str) -> Any:
+    _access, occurrence = occurrence_or_404(circle_id, series_id, key, host=True)
+    form = OccurrenceFormatForm()
+    if not form.validate_on_submit():
+        abort(400, "Choose one of the formats.")
+    attempt(
+        lambda: meetup_actions.set_occurrence_format(db.session, occurrence, form.format.data),
+        "This meetup's format is saved.",
+    )
+    return redirect(_occurrence_url(occurrence) + "#format-heading", 303)
 
 
 @bp.post("/<int:series_id>/<occurrence:key>/restore")

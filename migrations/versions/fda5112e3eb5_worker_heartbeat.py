@@ -1,7 +1,7 @@
 """worker heartbeat: when each reminder worker last finished a pass
 
 Revision ID: fda5112e3eb5
-Revises: f5602d9f1919
+Revises: 186a1dae4d4f
 Create Date: 2026-12-06 10:10:08.307468
 
 """
@@ -12,7 +12,7 @@ import circles.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'fda5112e3eb5'
-down_revision = 'f5602d9f1919'
+down_revision = '186a1dae4d4f'
 branch_labels = None
 depends_on = None
 

@@ -6,13 +6,7 @@ from typing import Any
 
 import pytest
 
-from circles.push import vapid
-
-
-def _raw_private_key() -> str:
-    keys = vapid.generate()
-    key = vapid.parse_private_key(keys.private_pem.decode("ascii"))
-    return vapid.b64url_encode(key.private_numbers().private_value.to_bytes(32, "big"))
+from tests.support.settings import raw_vapid_private_key
 
 
 @pytest.fixture
@@ -26,7 +20,7 @@ def production_settings() -> dict[str, Any]:
         "MAIL_FROM": "Circles <no-reply@circles.example.org>",
         "RATELIMIT_STORAGE_URI": "memory://",
         "WEB_CONCURRENCY": 1,
-        "VAPID_PRIVATE_KEY": _raw_private_key(),
+        "VAPID_PRIVATE_KEY": raw_vapid_private_key(),
         "VAPID_PUBLIC_KEY": "",
         "VAPID_SUBJECT": "mailto:ops@circles.example.org",
     }

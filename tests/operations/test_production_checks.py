@@ -132,6 +132,8 @@ def test_production_refuses_to_start_but_lets_the_operator_check_and_fix() -> No
     checked = _flask("circles", "check-config", env=env)
     assert checked.returncode == 1, checked.stderr
     assert "REFUSED SECRET_KEY" in checked.stdout and "REFUSED VAPID_PRIVATE_KEY" in checked.stdout
+    # Unset, WEB_CONCURRENCY is gunicorn's two per core plus one: in-memory limits won't do.
+    assert "REFUSED RATELIMIT_STORAGE_URI" in checked.stdout
 
     made = _flask("circles", "vapid-keys", env=env)
     assert made.returncode == 0, made.stderr
@@ -145,6 +147,7 @@ def test_production_refuses_to_start_but_lets_the_operator_check_and_fix() -> No
         "PUBLIC_URL": "https://circles.example.org",
         "MAIL_BACKEND": "console",
         "MAIL_FROM": "no-reply@circles.example.org",
+        "WEB_CONCURRENCY": "1",
         "VAPID_SUBJECT": "mailto:ops@circles.example.org",
     }
     started = _flask("routes", env=ready)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask
 
@@ -16,16 +15,10 @@ from circles.services.load import operations as load_actions
 from circles.services.meetups import operations as meetup_actions
 from circles.services.prompts import operations as prompt_actions
 from circles.worker import deliver_due, plan
-from tests.conftest import AuthActions
+from tests.conftest import logged_in
 from tests.support.push_service import LocalPushService
 
 CANARY = "Zebra-Canary-7731"
-
-
-def _client(app: Flask, user: Any):
-    client = app.test_client()
-    AuthActions(client).login(user.email)
-    return client
 
 
 def test_the_public_key_is_served_as_base64url(push_app: Flask) -> None:
@@ -36,7 +29,7 @@ def test_the_public_key_is_served_as_base64url(push_app: Flask) -> None:
 def test_a_device_subscribes_and_unsubscribes(
     push_app: Flask, push_service: LocalPushService, make_user
 ) -> None:
-    client = _client(push_app, make_user())
+    client = logged_in(push_app, make_user())
     subscription = push_service.new_subscription()
     saved = client.post(
         "/push/subscriptions",
@@ -66,7 +59,7 @@ def test_a_device_subscribes_and_unsubscribes(
 def test_bad_subscriptions_are_refused_with_a_reason(
     push_app: Flask, push_service: LocalPushService, make_user
 ) -> None:
-    client = _client(push_app, make_user())
+    client = logged_in(push_app, make_user())
     good = push_service.new_subscription()
     cases = [
         ("not json", "as JSON"),
@@ -105,7 +98,7 @@ def test_production_takes_only_https_endpoints_on_known_push_hosts(
     make_app, mailbox, push_service, make_user
 ) -> None:
     app = make_app(PUSH_ALLOW_HTTP_LOCALHOST=False)
-    client = _client(app, make_user())
+    client = logged_in(app, make_user())
     local = push_service.new_subscription()
     assert client.post("/push/subscriptions", json=local).status_code == 400
     fcm = dict(local, endpoint="https://fcm.googleapis.com/fcm/send/abc123")

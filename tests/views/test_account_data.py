@@ -7,20 +7,14 @@ from flask import Flask
 from circles.extensions import db
 from circles.models import BuddyRound, Circle, DeckPrompt, LoadEntry, PromptAssignment, User
 from circles.models.base import utcnow
-from tests.conftest import PASSWORD, AuthActions
+from tests.conftest import PASSWORD, logged_in
 from tests.support.pages import text
-
-
-def _client(app: Flask, user):
-    client = app.test_client()
-    AuthActions(client).login(user.email)
-    return client
 
 
 def test_export_has_my_data_and_not_other_peoples(app: Flask, make_user, make_circle) -> None:
     me, peer = make_user(display_name="Me"), make_user(display_name="Peer")
     circle = make_circle(me, members=(peer,), name="Harbour")
-    mine, theirs = _client(app, me), _client(app, peer)
+    mine, theirs = logged_in(app, me), logged_in(app, peer)
     mine.post("/log", data={"intensity": "4", "client_id": "export-0001"})
     theirs.post("/log", data={"intensity": "2", "client_id": "export-0002"})
     theirs.post(
@@ -47,7 +41,7 @@ def test_deleting_needs_the_password_and_removes_everything_mine(
 ) -> None:
     host, me = make_user(), make_user()
     circle = make_circle(host, members=(me,))
-    client = _client(app, me)
+    client = logged_in(app, me)
     client.post("/log", data={"intensity": "4", "client_id": "delete-0001"})
     wrong = client.post("/me/delete", data={"password": "not it"})
     assert wrong.status_code == 400 and "That isn't your password." in text(wrong)
@@ -65,7 +59,7 @@ def test_the_only_host_of_a_shared_circle_hands_over_first(
 ) -> None:
     host, peer = make_user(), make_user()
     make_circle(host, members=(peer,), name="Harbour")
-    response = _client(app, host).post("/me/delete", data={"password": PASSWORD})
+    response = logged_in(app, host).post("/me/delete", data={"password": PASSWORD})
     assert response.status_code == 400
     assert "You're the only host of Harbour" in text(response)
     with app.app_context():
@@ -75,7 +69,7 @@ def test_the_only_host_of_a_shared_circle_hands_over_first(
 def test_a_circle_only_i_am_in_closes_with_my_account(app: Flask, make_user, make_circle) -> None:
     me = make_user()
     circle = make_circle(me)
-    _client(app, me).post("/me/delete", data={"password": PASSWORD})
+    logged_in(app, me).post("/me/delete", data={"password": PASSWORD})
     with app.app_context():
         assert db.session.get(Circle, circle.id) is None
 
@@ -85,7 +79,7 @@ def test_deleting_takes_my_prompts_out_of_decks_and_history_and_me_out_of_buddy_
 ) -> None:
     host, me, third = make_user(display_name="Hana"), make_user(), make_user(display_name="Bo")
     circle = make_circle(host, members=(me, third))
-    mine, hosting = _client(app, me), _client(app, host)
+    mine, hosting = logged_in(app, me), logged_in(app, host)
     mine.post(f"/circles/{circle.id}/prompts", data={"text": "Canary-4471 question?"})
     hosting.post(f"/circles/{circle.id}/host/buddies", data={"on": "y", "period_days": "14"})
     with app.app_context():

@@ -15,18 +15,12 @@ from circles.extensions import db
 from circles.models import MeetupSeries
 from circles.models.base import utcnow
 from circles.services.meetups import series as meetups
-from tests.conftest import AuthActions
+from tests.conftest import logged_in
 from tests.support.node import ical_js_expand
 from tests.support.pages import text
 
 NEXT_WEEK = date.today() + timedelta(days=7)  # noqa: DTZ011
 FIFTEEN_YEARS = timedelta(days=365 * 15 + 4)
-
-
-def _client(app: Flask, user) -> FlaskClient:
-    client = app.test_client()
-    AuthActions(client).login(user.email)
-    return client
 
 
 def _schedule(client: FlaskClient, circle_id: int, **changes: str):
@@ -61,8 +55,8 @@ def circle_in(request, app: Flask, make_user, make_circle):
     return {
         "zone": request.param,
         "circle_id": circle.id,
-        "host": _client(app, host),
-        "member": _client(app, member),
+        "host": logged_in(app, host),
+        "member": logged_in(app, member),
     }
 
 

@@ -8,19 +8,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from flask import Flask
-from flask.testing import FlaskClient
 
 from circles.extensions import db
 from circles.models import CheckinRequest, Notification
 from circles.models.base import utcnow
-from tests.conftest import AuthActions
+from tests.conftest import logged_in
 from tests.support.pages import text
-
-
-def _client(app: Flask, user) -> FlaskClient:
-    client = app.test_client()
-    AuthActions(client).login(user.email)
-    return client
 
 
 def _times(*days: int, hour: str = "18:00") -> dict[str, str]:
@@ -48,7 +41,7 @@ def test_a_peer_reaches_out_proposes_times_and_the_leader_accepts_one(
 ) -> None:
     leader, peer = make_user(display_name="Lee"), make_user(display_name="Pia")
     circle = make_circle(leader, members=(peer,))
-    lee, pia = _client(app, leader), _client(app, peer)
+    lee, pia = logged_in(app, leader), logged_in(app, peer)
     lee.post(f"/circles/{circle.id}/checkins/signal", data={"kind": "checkin", "action": "raise"})
     signal_card = pia.get("/").get_data(as_text=True)
     assert f"/circles/{circle.id}/checkins/propose/{leader.id}" in signal_card
@@ -106,7 +99,7 @@ def test_other_times_make_a_new_request_the_other_way_and_not_now_closes_it(
 ) -> None:
     leader, peer = make_user(display_name="Lee"), make_user(display_name="Pia")
     circle = make_circle(leader, members=(peer,))
-    lee, pia = _client(app, leader), _client(app, peer)
+    lee, pia = logged_in(app, leader), logged_in(app, peer)
     pia.post(f"/circles/{circle.id}/checkins/propose/{leader.id}", data=_times(1))
     with app.app_context():
         first = db.session.scalar(db.select(CheckinRequest.id))
@@ -124,7 +117,7 @@ def test_other_times_make_a_new_request_the_other_way_and_not_now_closes_it(
 def test_bad_times_and_strangers_are_refused(app: Flask, make_user, make_circle) -> None:
     leader, peer, outsider = make_user(), make_user(), make_user()
     circle = make_circle(leader, members=(peer,))
-    pia = _client(app, peer)
+    pia = logged_in(app, peer)
     url = f"/circles/{circle.id}/checkins/propose/{leader.id}"
     past = pia.post(url, data=_times(-1))
     assert past.status_code == 400 and "still to come" in text(past)
@@ -132,7 +125,7 @@ def test_bad_times_and_strangers_are_refused(app: Flask, make_user, make_circle)
     assert half.status_code == 400 and "both a day and a time" in text(half)
     far = pia.post(url, data=_times(90))
     assert far.status_code == 400 and "two months" in text(far)
-    stranger = _client(app, outsider)
+    stranger = logged_in(app, outsider)
     assert stranger.get(url).status_code == 404
     assert pia.get(f"/circles/{circle.id}/checkins/propose/{outsider.id}").status_code == 404
     assert pia.get(f"/circles/{circle.id}/checkins/propose/{peer.id}").status_code == 404
@@ -147,7 +140,7 @@ def test_bad_times_and_strangers_are_refused(app: Flask, make_user, make_circle)
         pia.post(f"/checkins/requests/{request_id}/accept", data={"time": "0"}).status_code == 404
     )
     assert (
-        _client(app, leader)
+        logged_in(app, leader)
         .post(f"/checkins/requests/{request_id}/accept", data={"time": "2"})
         .status_code
         == 400
@@ -161,11 +154,11 @@ def test_a_reminder_for_a_check_in_taken_back_is_not_sent(
 
     leader, peer = make_user(), make_user()
     circle = make_circle(leader, members=(peer,))
-    pia = _client(app, peer)
+    pia = logged_in(app, peer)
     pia.post(f"/circles/{circle.id}/checkins/propose/{leader.id}", data=_times(2))
     with app.app_context():
         request_id = db.session.scalar(db.select(CheckinRequest.id))
-    _client(app, leader).post(f"/checkins/requests/{request_id}/accept", data={"time": "0"})
+    logged_in(app, leader).post(f"/checkins/requests/{request_id}/accept", data={"time": "0"})
     with app.app_context():
         reminder = db.session.scalar(
             db.select(Notification).where(Notification.kind == "checkin_soon")

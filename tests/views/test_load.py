@@ -7,19 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from circles.extensions import db
 from circles.models import CheckinSignal, LoadEntry, Notification
 from circles.models.base import utcnow
-from tests.conftest import AuthActions
+from tests.conftest import logged_in
 from tests.support.pages import text
-
-
-def _client(app: Flask, user) -> FlaskClient:
-    client = app.test_client()
-    AuthActions(client).login(user.email)
-    return client
 
 
 def _client_id(page: str) -> str:
@@ -29,7 +22,7 @@ def _client_id(page: str) -> str:
 
 
 def test_two_taps_from_today_log_a_one_to_one(app: Flask, make_user) -> None:
-    client = _client(app, make_user())
+    client = logged_in(app, make_user())
     today = client.get("/")
     assert "Nothing logged this week." in text(today)
     log_page = client.get("/log")  # tap one: "Log a 1:1" on Today
@@ -45,7 +38,7 @@ def test_two_taps_from_today_log_a_one_to_one(app: Flask, make_user) -> None:
 
 
 def test_undo_removes_the_last_entry(app: Flask, make_user) -> None:
-    client = _client(app, make_user())
+    client = logged_in(app, make_user())
     saved = client.post("/log", data={"intensity": "2", "client_id": "undo-test-0001"})
     entry_id = saved.headers["Location"].rsplit("/", 1)[1]
     client.post(f"/log/{entry_id}/delete?undo=1")
@@ -54,7 +47,7 @@ def test_undo_removes_the_last_entry(app: Flask, make_user) -> None:
 
 
 def test_a_double_tap_or_offline_retry_is_stored_once(app: Flask, make_user) -> None:
-    client = _client(app, make_user())
+    client = logged_in(app, make_user())
     data = {"intensity": "3", "client_id": "offline-0001"}
     first = client.post("/log", data=data, headers={"Accept": "application/json"})
     second = client.post("/log", data=data, headers={"Accept": "application/json"})
@@ -64,7 +57,7 @@ def test_a_double_tap_or_offline_retry_is_stored_once(app: Flask, make_user) -> 
 
 def test_details_tags_minutes_and_another_day(app: Flask, make_user) -> None:
     user = make_user(time_zone="UTC")
-    client = _client(app, user)
+    client = logged_in(app, user)
     saved = client.post("/log", data={"intensity": "5", "client_id": "details-0001"})
     location = saved.headers["Location"]
     yesterday = (date.today() - timedelta(days=1)).isoformat()  # noqa: DTZ011
@@ -84,7 +77,7 @@ def test_details_tags_minutes_and_another_day(app: Flask, make_user) -> None:
 def test_opening_log_from_a_reminder_for_an_earlier_day_logs_that_day(
     app: Flask, make_user
 ) -> None:
-    client = _client(app, make_user(time_zone="UTC"))
+    client = logged_in(app, make_user(time_zone="UTC"))
     day = date.today() - timedelta(days=2)  # noqa: DTZ011
     page = client.get(f"/log?day={day.isoformat()}")
     assert f"Logging for {day.strftime('%A %-d %B')}" in text(page)
@@ -98,7 +91,7 @@ def test_opening_log_from_a_reminder_for_an_earlier_day_logs_that_day(
 
 
 def test_bad_log_input_gets_a_clear_message(app: Flask, make_user) -> None:
-    client = _client(app, make_user())
+    client = logged_in(app, make_user())
     response = client.post("/log", data={"intensity": "9", "client_id": "bad-input-01"})
     assert response.status_code == 400 and "From 1 to 5." in text(response)
     response = client.post("/log", data={"intensity": "3", "client_id": "<script>"})
@@ -108,10 +101,10 @@ def test_bad_log_input_gets_a_clear_message(app: Flask, make_user) -> None:
 def test_entries_are_private_to_their_author(app: Flask, make_user, make_circle) -> None:
     author, peer = make_user(), make_user()
     make_circle(author, members=(peer,))
-    mine = _client(app, author)
+    mine = logged_in(app, author)
     saved = mine.post("/log", data={"intensity": "5", "client_id": "secret-0001"})
     location = saved.headers["Location"]
-    theirs = _client(app, peer)
+    theirs = logged_in(app, peer)
     assert theirs.get(location).status_code == 404
     assert theirs.post(location + "/delete").status_code == 404
     assert theirs.post(location, data={"intensity": "1", "day": "2026-01-01"}).status_code == 404
@@ -120,7 +113,7 @@ def test_entries_are_private_to_their_author(app: Flask, make_user, make_circle)
 
 
 def test_load_page_explains_and_shows_the_arc_with_a_table(app: Flask, make_user) -> None:
-    client = _client(app, make_user())
+    client = logged_in(app, make_user())
     client.post("/log", data={"intensity": "3", "client_id": "arc-000001"})
     page = client.get("/load")
     html = page.get_data(as_text=True)
@@ -136,7 +129,7 @@ def test_load_page_explains_and_shows_the_arc_with_a_table(app: Flask, make_user
 
 
 def test_settings_change_the_baseline(app: Flask, make_user) -> None:
-    client = _client(app, make_user())
+    client = logged_in(app, make_user())
     client.post("/load/settings", data={"typical_week": "4", "load_threshold": ""})
     client.post("/log", data={"intensity": "5", "client_id": "settings-001"})
     client.post("/log", data={"intensity": "5", "client_id": "settings-002"})
@@ -150,7 +143,7 @@ def test_a_heavy_week_shows_the_nudge_card_and_queues_one_nudge(
 ) -> None:
     user = make_user()
     make_circle(user, name="Harbour")
-    client = _client(app, user)
+    client = logged_in(app, user)
     client.post("/load/settings", data={"typical_week": "5"})
     for n in range(3):
         client.post("/log", data={"intensity": "5", "client_id": f"heavy-{n:06d}"})
@@ -167,7 +160,7 @@ def test_a_heavy_week_shows_the_nudge_card_and_queues_one_nudge(
 def test_signal_lifecycle(app: Flask, make_user, make_circle) -> None:
     asker, peer = make_user(display_name="Alex"), make_user(display_name="Sam")
     circle = make_circle(asker, members=(peer,))
-    alex, sam = _client(app, asker), _client(app, peer)
+    alex, sam = logged_in(app, asker), logged_in(app, peer)
     alex.post(f"/circles/{circle.id}/checkins/signal", data={"kind": "checkin", "action": "raise"})
     assert "Alex could use a check-in." in text(sam.get("/"))
     assert "Alex could use a check-in." in text(sam.get(f"/circles/{circle.id}"))
@@ -190,14 +183,14 @@ def test_signal_lifecycle(app: Flask, make_user, make_circle) -> None:
 def test_a_signal_expires_after_three_days(app: Flask, make_user, make_circle) -> None:
     asker, peer = make_user(display_name="Alex"), make_user()
     circle = make_circle(asker, members=(peer,))
-    _client(app, asker).post(
+    logged_in(app, asker).post(
         f"/circles/{circle.id}/checkins/signal", data={"kind": "checkin", "action": "raise"}
     )
     with app.app_context():
         signal = db.session.scalar(db.select(CheckinSignal))
         signal.expires_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
-    assert "could use a check-in" not in text(_client(app, peer).get("/"))
+    assert "could use a check-in" not in text(logged_in(app, peer).get("/"))
 
 
 @pytest.mark.parametrize("bad", [{"member": "999999"}, {}])
@@ -206,7 +199,7 @@ def test_checked_in_with_someone_outside_the_circle_is_refused(
 ) -> None:
     user = make_user()
     circle = make_circle(user)
-    response = _client(app, user).post(
+    response = logged_in(app, user).post(
         f"/circles/{circle.id}/checkins/checked-in", data=bad, follow_redirects=True
     )
     assert response.status_code in (200, 400)

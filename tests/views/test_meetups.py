@@ -15,16 +15,10 @@ from circles.extensions import db
 from circles.models import MeetupSeries
 from circles.models.base import utcnow
 from circles.services.meetups import series as meetups
-from tests.conftest import AuthActions
+from tests.conftest import logged_in
 from tests.support.pages import text
 
 NEXT_MONTH = date.today() + timedelta(days=30)  # noqa: DTZ011
-
-
-def _client(app: Flask, user) -> FlaskClient:
-    client = app.test_client()
-    AuthActions(client).login(user.email)
-    return client
 
 
 def _schedule(client: FlaskClient, circle_id: int, **changes: str):
@@ -44,7 +38,7 @@ def people(app: Flask, make_user, make_circle):
     host = make_user(display_name="Hana", time_zone="Europe/London")
     member = make_user(display_name="Mo", time_zone="America/New_York")
     circle = make_circle(host, members=(member,), time_zone="Europe/London", name="Harbour")
-    return {"host": _client(app, host), "member": _client(app, member), "circle": circle}
+    return {"host": logged_in(app, host), "member": logged_in(app, member), "circle": circle}
 
 
 def test_a_host_schedules_and_members_see_it_in_their_own_zone(people) -> None:
@@ -207,7 +201,7 @@ def test_a_regenerated_feed_link_kills_the_old_one(people) -> None:
 def test_the_feed_shows_only_my_circles(app: Flask, people, make_user, make_circle) -> None:
     stranger = make_user()
     other = make_circle(stranger, name="Elsewhere")
-    _schedule(_client(app, stranger), other.id)
+    _schedule(logged_in(app, stranger), other.id)
     _schedule(people["host"], people["circle"].id)
     body = people["member"].get(_feed_url(people["member"])).get_data(as_text=True)
     assert "Harbour" in body and "Elsewhere" not in body
@@ -231,3 +225,17 @@ def test_a_meetup_in_the_past_is_refused_with_a_message(people) -> None:
     )
     assert response.status_code == 400
     assert "That date has passed." in text(response)
+
+
+def test_a_series_runs_by_its_format_and_a_host_changes_one_meetup(people) -> None:
+    host, member, circle = people["host"], people["member"], people["circle"]
+    location = _schedule(host, circle.id, format="forum").headers["Location"]
+    page = text(member.get(location))
+    assert "How the meetup runs: Forum" in page
+    assert "Clarifying questions (15 min)" in page and "Experience, not advice." in page
+    assert member.post(location + "/format", data={"format": "case_round"}).status_code == 403
+    assert host.post(location + "/format", data={"format": "lecture"}).status_code == 400
+    host.post(location + "/format", data={"format": "topic_dinner"})
+    assert "How the meetup runs: Topic dinner" in text(member.get(location))
+    help_page = text(member.get("/help"))
+    assert "Case round" in help_page and "Topic dinner" in help_page

@@ -12,16 +12,10 @@ from flask.testing import FlaskClient
 from circles.extensions import db
 from circles.models import DeckPrompt
 from circles.services.prompts import deck as prompts
-from tests.conftest import AuthActions
+from tests.conftest import logged_in
 from tests.support.pages import text
 
 SOON = date.today() + timedelta(days=5)  # noqa: DTZ011
-
-
-def _client(app: Flask, user) -> FlaskClient:
-    client = app.test_client()
-    AuthActions(client).login(user.email)
-    return client
 
 
 @pytest.fixture
@@ -34,9 +28,9 @@ def circle_people(app: Flask, make_user, make_circle):
         db.session.commit()
     return {
         "id": circle.id,
-        "host": _client(app, host),
-        "ari": _client(app, ari),
-        "bo": _client(app, bo),
+        "host": logged_in(app, host),
+        "ari": logged_in(app, ari),
+        "bo": logged_in(app, bo),
     }
 
 

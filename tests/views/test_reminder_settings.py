@@ -10,14 +10,8 @@ from flask import Flask
 from circles.extensions import db
 from circles.models import PushSubscription, User
 from circles.services.reminders.kinds import Kind
-from tests.conftest import AuthActions
+from tests.conftest import logged_in
 from tests.support.pages import text
-
-
-def _client(app: Flask, user: Any):
-    client = app.test_client()
-    AuthActions(client).login(user.email)
-    return client
 
 
 def _device(app: Flask, user: Any, name: str) -> int:
@@ -36,7 +30,7 @@ def _device(app: Flask, user: Any, name: str) -> int:
 
 def test_turning_a_kind_off_keeps_the_others_on(app: Flask, make_user) -> None:
     user = make_user()
-    client = _client(app, user)
+    client = logged_in(app, user)
     every_other_kind = {kind.value: "y" for kind in Kind if kind is not Kind.rsvp_nudge}
 
     saved = client.post("/me/reminders", data=every_other_kind, follow_redirects=True)
@@ -59,8 +53,8 @@ def test_removing_a_device_stops_its_reminders_and_only_the_owner_can(
     phone = _device(app, owner, "Phone")
     laptop = _device(app, owner, "Laptop")
 
-    refused = _client(app, other).post(f"/me/devices/{phone}/remove", follow_redirects=True)
-    removed = _client(app, owner).post(f"/me/devices/{phone}/remove", follow_redirects=True)
+    refused = logged_in(app, other).post(f"/me/devices/{phone}/remove", follow_redirects=True)
+    removed = logged_in(app, owner).post(f"/me/devices/{phone}/remove", follow_redirects=True)
 
     assert refused.status_code == 200
     assert "That device won't get reminders any more." in text(removed)

@@ -198,3 +198,9 @@ def join_circle(
     if circle is not None:
         buddy_pairing.regroup(session, circle, now)
     return joined
+
+
+def set_missed_you_notes(session: DbSession, circle: Circle, on: bool) -> None:
+    """A host turns the gentle "we missed you" note on or off for the circle."""
+    circle.missed_you_notes = on
+    session.flush()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from circles.models.base import DbSession
 from circles.models.circle import Membership
-from circles.models.meetup import Answer, MeetupSeries, Rsvp
+from circles.models.meetup import Answer, Attendance, MeetupRun, MeetupSeries, Rsvp
 from circles.models.prompt import PromptAssignment
 from circles.models.user import User
 from circles.services.meetups.facilitation import rotate
@@ -76,17 +76,44 @@ def _facilitators(
     first = min(to_utc(series.start_local, series.time_zone) for series in rotating.values())
     history = occurrences_between(session, list(rotating.values()), first, until)
     chosen: dict[tuple[int, str], int | None] = {}
+    keys_of = {
+        series.id: [occ.key for occ in history if occ.series.id == series.id and not occ.cancelled][
+            -ROTATION_LIMIT:
+        ]
+        for series in rotating.values()
+    }
+    came = _attendance(session, [(sid, key) for sid, keys in keys_of.items() for key in keys])
     for series in rotating.values():
-        held = [occ for occ in history if occ.series.id == series.id and not occ.cancelled]
-        keys = [occ.key for occ in held][-ROTATION_LIMIT:]
+        keys = keys_of[series.id]
+        order = [user.id for user in members.get(series.circle_id, [])]
+        # Who was really there where it was recorded; otherwise who said they couldn't make it.
         absent = {
-            key: {uid for uid, a in answers.get((series.id, key), {}).items() if a is Answer.NO}
+            key: set(order) - came[(series.id, key)]
+            if (series.id, key) in came
+            else {uid for uid, a in answers.get((series.id, key), {}).items() if a is Answer.NO}
             for key in keys
         }
-        order = [user.id for user in members.get(series.circle_id, [])]
         for key, user_id in rotate(order, keys, absent).items():
             chosen[(series.id, key)] = user_id
     return chosen
+
+
+def _attendance(
+    session: DbSession, refs: Sequence[tuple[int, str]]
+) -> dict[tuple[int, str], set[int]]:
+    """Who came to each of these occurrences that has its attendance recorded (one query)."""
+    came: dict[tuple[int, str], set[int]] = {}
+    if not refs:
+        return came
+    for series_id, key, user_id in session.execute(
+        sa.select(MeetupRun.series_id, MeetupRun.occurrence_key, Attendance.user_id)
+        .outerjoin(Attendance, Attendance.run_id == MeetupRun.id)
+        .where(sa.tuple_(MeetupRun.series_id, MeetupRun.occurrence_key).in_(list(refs)))
+    ):
+        people = came.setdefault((series_id, key), set())  # a run with no one marked counts too
+        if user_id is not None:
+            people.add(user_id)
+    return came
 
 
 def _prompt_lines(

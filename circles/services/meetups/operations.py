@@ -17,7 +17,7 @@ from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
 from circles.models.prompt import NOTE_MAX, PrepNote, PromptAssignment
 from circles.models.user import User
 from circles.services.idempotent import add_once
-from circles.services.meetups import recurrence
+from circles.services.meetups import formats, recurrence
 from circles.services.meetups.prep_notes import my_note
 from circles.services.meetups.recurrence import Repeat
 from circles.services.meetups.series import MOVE_REACH, MeetupError, Occurrence, Plan
@@ -37,6 +37,9 @@ def _apply(series: MeetupSeries, plan: Plan) -> None:
     )
     series.place, series.video_url = plan.place.strip(), plan.video_url.strip()
     series.rotate_facilitator = plan.rotate_facilitator
+    if plan.format not in formats.FORMATS:
+        raise MeetupError("Choose one of the formats.", "format")
+    series.format = plan.format
 
 
 def _require_future(series: MeetupSeries, now: datetime) -> None:
@@ -224,3 +227,12 @@ def save_prep_note(
     note.body, note.updated_at = body, utcnow()
     session.flush()
     return note
+
+
+def set_occurrence_format(session: DbSession, occurrence: Occurrence, key: str | None) -> None:
+    """A host runs one meetup by another format (None: back to the series' format)."""
+    if key is not None and key not in formats.FORMATS:
+        raise MeetupError("Choose one of the formats.")
+    change = _change_for(session, occurrence)
+    change.format = None if key == occurrence.series.format else key
+    session.flush()

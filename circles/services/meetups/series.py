@@ -12,7 +12,7 @@ import sqlalchemy.orm as so
 
 from circles.models.base import DbSession
 from circles.models.meetup import MeetupSeries, OccurrenceChange
-from circles.services.meetups import recurrence
+from circles.services.meetups import formats, recurrence
 from circles.services.meetups.recurrence import Repeat
 
 # Moves reach at most this far, so expanding this much around a window finds moved occurrences.
@@ -35,6 +35,12 @@ class Occurrence:
     original_start: datetime
     start: datetime
     cancelled: bool
+    format_key: str | None = None  # set when this occurrence has its own format
+
+    @property
+    def meeting_format(self) -> formats.Format:
+        """The format this meetup runs by: its own, else the series'."""
+        return formats.get(self.format_key or self.series.format)
 
     @property
     def end(self) -> datetime:
@@ -65,6 +71,7 @@ class Plan:
     video_url: str = ""
     rotate_facilitator: bool = False
     until_date: date | None = None
+    format: str = formats.DEFAULT_FORMAT
 
     @property
     def start_local(self) -> datetime:
@@ -82,6 +89,7 @@ def plan_of(series: MeetupSeries) -> Plan:
         video_url=series.video_url,
         rotate_facilitator=series.rotate_facilitator,
         until_date=series.until_date,
+        format=series.format,
     )
 
 
@@ -116,7 +124,14 @@ def _expand(
         start = change.moved_to if change and change.moved_to else original
         if window_start <= start < window_end:
             found.append(
-                Occurrence(series, key, original, start, bool(change and change.cancelled))
+                Occurrence(
+                    series,
+                    key,
+                    original,
+                    start,
+                    bool(change and change.cancelled),
+                    change.format if change else None,
+                )
             )
     return found
 
@@ -186,4 +201,11 @@ def find_occurrence(session: DbSession, series: MeetupSeries, key: str) -> Occur
         return None
     change = _changes(session, [series.id]).get((series.id, key))
     start = change.moved_to if change and change.moved_to else original
-    return Occurrence(series, key, original, start, bool(change and change.cancelled))
+    return Occurrence(
+        series,
+        key,
+        original,
+        start,
+        bool(change and change.cancelled),
+        change.format if change else None,
+    )

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     checkin_request = "checkin_request"
     checkin_soon = "checkin_soon"
     buddy_met = "buddy_met"
+    missed_you = "missed_you"
 
 
 TITLE: Final = "Circles"
@@ -42,6 +43,7 @@ _BODIES: Final[dict[Kind, str]] = {
     Kind.checkin_request: "A check-in with a peer is waiting for an answer",
     Kind.checkin_soon: "Your check-in with a peer is in an hour",
     Kind.buddy_met: "Did you and your buddy meet?",
+    Kind.missed_you: "Your circle would love to see you at the next meetup",
 }
 
 
