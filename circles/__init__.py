@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from circles import config as settings
 from circles import links, logs, production_checks
-from circles.extensions import csrf, db, limiter, login_manager, migrate
+from circles.extensions import compress, csrf, db, limiter, login_manager, migrate
 from circles.requests import CirclesRequest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,13 +46,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
 
-    from circles import commands, errors, routing, security, sessions, templating
+    from circles import assets, caching, commands, errors, routing, security, sessions, templating
     from circles.views import register_blueprints
 
     logs.init_app(app)
     routing.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
+    assets.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
@@ -61,17 +63,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from circles import assets
     from circles.database import configure_engine
     from circles.push.vapid import check_pair, load_or_create
     from circles.services.accounts.passwords import Passwords
 
+    # First, so its after_request runs last: it compresses the finished response.
+    assets.configure_compression(app)
+    compress.init_app(app)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(ROOT_MIGRATIONS))
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # current_user reaches templates lazily (circles.templating), so a page that never
+    # mentions it never reads the session.
+    login_manager.init_app(app, add_context_processor=False)
     given = {name: app.config[name] for name in ("VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY")}
     keys = load_or_create(Path(app.instance_path), given)
     check_pair(keys)  # refuse to start with a private and public key that don't belong together

@@ -145,7 +145,10 @@ def _load_arc(session: DbSession, host: User, now: datetime) -> None:
 
 
 def _last_months_pulse(session: DbSession, circle: Circle, people: list[User]) -> None:
-    """Four answers to last month's pulse, so its result shows (three are needed)."""
+    """Two finished months of answers (7 from 4 people), so a pooled result shows."""
     last_month = date.today().replace(day=1) - timedelta(days=1)  # noqa: DTZ011
+    month_before = last_month.replace(day=1) - timedelta(days=1)
     for person, answers in zip(people[:4], PULSE_ANSWERS, strict=False):
         pulse_actions.answer_pulse(session, circle.id, person, answers, last_month)
+    for person, answers in zip(people[1:4], PULSE_ANSWERS, strict=False):
+        pulse_actions.answer_pulse(session, circle.id, person, answers, month_before)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from circles import assets
+
 CSP = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
+        "script-src 'self' {import_map}",
         "style-src 'self'",
         "img-src 'self' data:",
         "connect-src 'self'",
@@ -24,7 +26,10 @@ CSP = "; ".join(
 def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        # The one inline script allowed is the import map, by its hash (circles.assets).
+        response.headers.setdefault(
+            "Content-Security-Policy", CSP.format(import_map=assets.import_map_source())
+        )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # Invite and reset links carry tokens: never leak them to another site.
         response.headers.setdefault("Referrer-Policy", "same-origin")

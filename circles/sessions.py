@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, request, session
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
+from circles.caching import is_public_request, remember_logged_in
 from circles.database import set_write_intent
 from circles.extensions import db, login_manager
 from circles.models.user import User
@@ -37,8 +38,10 @@ def start_session(user: User, remember: bool) -> None:
 
 def end_session() -> None:
     """Log out of this browser (the caller bumps the session version to end copies too)."""
-    logout_user()
     session.clear()
+    # After the clear: logout_user() leaves the note that makes Flask-Login delete the
+    # remember cookie on this response.
+    logout_user()
 
 
 def _mark_remembered(_app: Any, user: User) -> None:
@@ -67,6 +70,9 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _before() -> None:
         set_write_intent(request.method not in SAFE_METHODS)
+        if is_public_request():
+            return  # public files and the offline pages never read the session
+        remember_logged_in()
         _enforce_idle_limit(app)
 
     @app.teardown_request

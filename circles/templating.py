@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask, request
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from circles.charts import arc_geometry
 from circles.extensions import db
@@ -66,10 +68,16 @@ def day_label(moment: datetime, zone: str = "") -> str:
     return local(moment, viewer).strftime("%A %-d %B")
 
 
+def csrf_field() -> Markup:
+    """The form's CSRF token as a hidden input with no id (a page holds many forms)."""
+    return Markup('<input name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day_label"] = day_label
     app.jinja_env.globals["people_list"] = people_list
+    app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["arc_geometry"] = arc_geometry
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -77,6 +85,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {
+            "current_user": current_user,  # the lazy proxy: loaded only if a page uses it
             "crisis_line": app.config["CRISIS_LINE_TEXT"],
             "nav_section": NAV_SECTIONS.get(request.blueprint or "", request.blueprint or "")
             if request

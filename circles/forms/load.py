@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from circles.forms.base import Form
 from circles.models.load import TAGS
+from circles.services.load import burnout
 
 INTENSITY_WORDS = {1: "Light", 2: "Fairly light", 3: "Moderate", 4: "Heavy", 5: "Very heavy"}
 
@@ -54,4 +55,15 @@ class LoadSettingsForm(Form):
     load_threshold = IntegerField(
         "Count a week as heavy from",
         validators=[Optional(), NumberRange(1, 200, "Between 1 and 200.")],
+    )
+
+
+class BurnoutForm(Form):
+    """The single-item burnout measure: one of five answers."""
+
+    answer = RadioField(
+        burnout.QUESTION,
+        choices=[SelectChoice(n, words) for n, words in burnout.ANSWERS.items()],
+        coerce=int,
+        validators=[InputRequired("Choose the answer closest to how you are.")],
     )

@@ -12,7 +12,7 @@ from circles.models.checkin import (
     SignalKind,
 )
 from circles.models.circle import Circle, Invite, Membership, Role
-from circles.models.load import LoadEntry
+from circles.models.load import BurnoutCheck, LoadEntry
 from circles.models.meetup import (
     Answer,
     Attendance,
@@ -41,6 +41,7 @@ __all__ = [
     "Base",
     "BuddyMeeting",
     "BuddyRound",
+    "BurnoutCheck",
     "CheckinRecord",
     "CheckinRequest",
     "CheckinSignal",

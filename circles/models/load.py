@@ -36,3 +36,17 @@ class LoadEntry(Base):
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split(",") if t]
+
+
+class BurnoutCheck(Base):
+    """One answer to the single-item burnout measure: private to its author."""
+
+    __tablename__ = "burnout_check"
+    __table_args__ = (sa.CheckConstraint("answer BETWEEN 1 AND 5", name="answer"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    answer: so.Mapped[int]
+    checked_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

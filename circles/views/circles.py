@@ -22,6 +22,7 @@ from circles.services.meetups import attendance
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.pulse import results as pulse
+from circles.services.pulse.scoring import ITEMS as PULSE_ITEMS
 from circles.services.reach import directory as reach
 from circles.timezones import local_date
 from circles.views.access import circle_or_404
@@ -89,6 +90,8 @@ def show(circle_id: int) -> str:
         buddy_until=buddies.current_until(db.session, access.circle),
         ask_if_met=buddies.met_question_due(db.session, access.circle, current_user, now),
         pulse_results=pulse.results(db.session, circle_id, local_date(now, current_user.time_zone)),
+        pulse_pool=pulse.pooled(db.session, circle_id, local_date(now, current_user.time_zone)),
+        pulse_items=PULSE_ITEMS,
         pulse_done=pulse.answered_this_month(
             db.session, circle_id, current_user, local_date(now, current_user.time_zone)
         ),

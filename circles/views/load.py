@@ -12,9 +12,11 @@ from flask_login import current_user, login_required
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
-from circles.forms.load import INTENSITY_WORDS, EntryForm, LoadSettingsForm, LogForm
+from circles.forms.load import INTENSITY_WORDS, BurnoutForm, EntryForm, LoadSettingsForm, LogForm
 from circles.models.base import utcnow
 from circles.models.load import LoadEntry
+from circles.services.load import burnout
+from circles.services.load import checks as burnout_checks
 from circles.services.load import log as load
 from circles.services.load import operations as load_actions
 from circles.views.helpers import attempt, attempt_form, render_form
@@ -156,6 +158,16 @@ def safe_back() -> str:
     return url_for("load.log") if request.args.get("undo") else url_for("load.overview")
 
 
+def _burnout_context(form: BurnoutForm | None = None) -> dict[str, Any]:
+    checks = burnout_checks.latest(db.session, current_user, 1)
+    return {
+        "burnout_form": form or BurnoutForm(formdata=None),
+        "last_check": checks[0] if checks else None,
+        "burnout_answers": burnout.ANSWERS,
+        "needs_help_now": bool(checks) and burnout.needs_help_now(checks[0].answer),
+    }
+
+
 @bp.get("/load")
 @login_required
 def overview() -> str:
@@ -170,6 +182,36 @@ def overview() -> str:
             typical_week=current_user.typical_week,
             load_threshold=current_user.load_threshold,
         ),
+        **_burnout_context(),
+    )
+
+
+@bp.post("/load/burnout")
+@login_required
+def burnout_check() -> Any:
+    form = BurnoutForm()
+    if form.validate_on_submit():
+        done = attempt_form(
+            lambda: burnout_checks.record(
+                db.session, current_user, form.answer.data or 0, utcnow()
+            ),
+            form,
+            "answer",
+            "Saved. Only you see this.",
+        )
+        if done:
+            return redirect(url_for("load.overview", _anchor="burnout-heading"), 303)
+    return render_form(
+        "load/overview.html",
+        board=load.dashboard(db.session, current_user, utcnow()),
+        entries=load.recent(db.session, current_user),
+        words=INTENSITY_WORDS,
+        settings=LoadSettingsForm(
+            formdata=None,
+            typical_week=current_user.typical_week,
+            load_threshold=current_user.load_threshold,
+        ),
+        **_burnout_context(form),
     )
 
 
@@ -198,6 +240,7 @@ def settings() -> Any:
         entries=load.recent(db.session, current_user),
         words=INTENSITY_WORDS,
         settings=form,
+        **_burnout_context(),
     )
 
 

@@ -13,6 +13,7 @@ from circles.services.buddies import pairing as buddies
 from circles.services.checkins import requests as checkin_requests
 from circles.services.checkins import signals as checkins
 from circles.services.circles import membership
+from circles.services.load import checks as burnout_checks
 from circles.services.load import log as load
 from circles.services.meetups import formats
 from circles.services.meetups import series as meetups
@@ -48,7 +49,11 @@ def index() -> str:
         "today.html",
         cards=cards,
         board=load_board,
-        show_nudge=load.nudge_visible(current_user, load_board),
+        show_nudge=load.nudge_visible(
+            current_user,
+            load_board,
+            burnout_checks.wants_checkin(db.session, current_user, load_board.high),
+        ),
         signal_views=[view for views in signals.values() for view in views],
         raised_in=mine,
         circle_buddies=circle_buddies,

@@ -1,15 +1,20 @@
-"""The installable-app pieces: manifest, service worker, offline page."""
+"""The installable-app pieces: manifest, service worker, and the offline pages it keeps."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, Flask, current_app, render_template, url_for
 
+from circles.forms.load import INTENSITY_WORDS
 from circles.timezones import zone_names
 
 bp = Blueprint("pwa", __name__)
+
+# Static files the service worker keeps for offline use, besides every script module.
+PRECACHED_FILES = ("app.css", "icons/sprite.svg", "icons/icon.svg", "icons/icon-192.png")
 
 
 @bp.get("/manifest.webmanifest")
@@ -44,9 +49,37 @@ def manifest() -> Any:
     )
 
 
+def _script_modules(app: Flask) -> list[str]:
+    folder = Path(app.static_folder or "static")
+    return sorted(path.relative_to(folder).as_posix() for path in (folder / "js").glob("*.js"))
+
+
+def _worker_settings(app: Flask) -> dict[str, Any]:
+    """What the service worker precaches, and a cache name that changes with any of it.
+
+    Worked out once per process: the offline pages and the static files only change by deploy.
+    """
+    if "circles_service_worker" not in app.extensions:
+        modules = _script_modules(app)
+        static = [url_for("static", filename=name) for name in (*PRECACHED_FILES, *modules)]
+        pages = [url_for("pwa.offline"), url_for("pwa.offline_log")]
+        digest = hashlib.sha256("\n".join(static).encode())
+        digest.update(_offline_page().encode())
+        digest.update(_offline_log_page().encode())
+        app.extensions["circles_service_worker"] = {
+            "cache": "circles-" + digest.hexdigest()[:16],
+            "precache": [*pages, *static],
+            "offline": pages[0],
+            "offline_log": pages[1],
+            "log": url_for("load.log"),
+        }
+    settings: dict[str, Any] = app.extensions["circles_service_worker"]
+    return settings
+
+
 @bp.get("/sw.js")
 def service_worker() -> Any:
-    script = Path(current_app.static_folder or "static", "sw.js").read_text()
+    script = render_template("sw.js", **_worker_settings(current_app))
     response = current_app.response_class(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
@@ -63,6 +96,24 @@ def zones() -> Any:
     return response
 
 
+def _offline_page() -> str:
+    # `shell`: rendered without the session, so it holds nobody's id, token or count.
+    return render_template("offline.html", offline_shell=True, nav_section="")
+
+
+def _offline_log_page() -> str:
+    return render_template(
+        "offline_log.html", offline_shell=True, nav_section="load", words=INTENSITY_WORDS
+    )
+
+
 @bp.get("/offline")
 def offline() -> str:
-    return render_template("offline.html")
+    """What the installed app shows for a page it cannot reach."""
+    return _offline_page()
+
+
+@bp.get("/offline/log")
+def offline_log() -> str:
+    """The log page as the installed app keeps it: entries wait on the phone until online."""
+    return _offline_log_page()

@@ -1,7 +1,8 @@
 // Progressive enhancement only: every core action works without this file.
 import { openDetailsFromLinks } from "./details-links.js";
 import { enableInstallOffer } from "./install.js";
-import { enableOfflineLog, flushPending } from "./offline-log.js";
+import { enableOfflineLog, sendPending } from "./offline-log.js";
+import { enableRetry } from "./retry.js";
 import { enablePushPanel } from "./push.js";
 import { enableShareButtons } from "./share.js";
 import { enableZoneSuggestions } from "./zones.js";
@@ -12,7 +13,8 @@ enableShareButtons(document);
 enablePushPanel();
 enableOfflineLog(document);
 enableInstallOffer(document);
-flushPending();
+sendPending(document);
+enableRetry(document);
 openDetailsFromLinks(document);
 enableZoneSuggestions(document);
 

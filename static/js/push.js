@@ -18,7 +18,11 @@ async function send(method, body) {
     body: JSON.stringify(body),
     credentials: "same-origin",
   });
-  if (!response.ok && response.status !== 204) throw new Error(`push ${method} ${response.status}`);
+  if (!response.ok && response.status !== 204) {
+    const error = new Error(`push ${method} ${response.status}`);
+    error.name = "CirclesRefused";
+    throw error;
+  }
 }
 
 function show(state, subscribed) {
@@ -51,12 +55,33 @@ async function turnOff(registration) {
   show("Reminders are off on this device.", false);
 }
 
+// The real cause, in words: permission, this browser's push service, Circles itself, or the network.
+function whatWentWrong(error) {
+  if (Notification.permission === "denied" || error?.name === "NotAllowedError") {
+    return "Reminders are blocked for this site. You can allow them in the browser's settings.";
+  }
+  if (error?.name === "CirclesRefused") {
+    return "Circles couldn't save this device. Reload the page and try again.";
+  }
+  if (error?.name === "AbortError" || error?.name === "InvalidStateError") {
+    return "This browser's push service didn't answer. Try again later, or get reminders by email below.";
+  }
+  if (!navigator.onLine || error instanceof TypeError) {
+    return "Circles can't be reached right now. Check your connection and try again.";
+  }
+  return "This browser couldn't turn reminders on. You can get them by email instead, below.";
+}
+
 export async function enablePushPanel() {
   if (!panel) return;
   const supported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
   const ios = /iphone|ipad|ipod/i.test(navigator.userAgent);
   const standalone = window.matchMedia("(display-mode: standalone)").matches;
-  if (ios && !standalone) document.querySelector("[data-push-ios]").hidden = false;
+  if (ios && !standalone) {
+    // iPhone Safari has push only inside the installed app: say how, not "not supported".
+    document.querySelector("[data-push-ios]").hidden = false;
+    document.querySelector("[data-push-unsupported]").hidden = true;
+  }
   if (!supported) return;
   document.querySelector("[data-push-unsupported]").hidden = true;
   const registration = await navigator.serviceWorker.ready;
@@ -66,8 +91,8 @@ export async function enablePushPanel() {
   const guard = (action) => async () => {
     try {
       await action(registration);
-    } catch {
-      show("That didn't work. Check your connection and try again.", false);
+    } catch (error) {
+      show(whatWentWrong(error), false);
     }
   };
   panel.querySelector("[data-push-on]").addEventListener("click", guard(turnOn));

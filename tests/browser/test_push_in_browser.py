@@ -109,3 +109,62 @@ def test_turn_on_reminders_and_see_a_push_from_the_service_worker(
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(PushSubscription)) == 0
     context.close()
+
+
+FAILING_PUSH_SERVICE = """
+PushManager.prototype.getSubscription = async function () { return null; };
+PushManager.prototype.subscribe = async function () {
+  throw new DOMException("push service unreachable", "AbortError");
+};
+"""
+
+
+@pytest.mark.parametrize(
+    ("grant", "script", "says"),
+    [
+        (False, "", "Reminders are blocked for this site."),
+        (True, FAILING_PUSH_SERVICE, "This browser's push service didn't answer."),
+    ],
+    ids=["permission-refused", "push-service-unreachable"],
+)
+def test_a_failed_push_setup_names_the_real_cause(
+    browser: Any, live_server: str, make_user: Any, grant: bool, script: str, says: str
+) -> None:
+    user = make_user()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server)
+    if grant:
+        context.grant_permissions(["notifications"], origin=live_server)
+    else:  # headless Chromium answers a permission prompt with "denied"
+        context.add_init_script(
+            "Notification.requestPermission = async () => 'denied';"
+            "Object.defineProperty(Notification, 'permission', {get: () => 'denied'});"
+        )
+    if script:
+        context.add_init_script(script)
+    page = context.new_page()
+    _log_in(page, user.email)
+    page.goto("/me#reminders")
+    page.get_by_role("button", name="Turn on reminders on this device").click()
+    expect(page.get_by_text(says)).to_be_visible()
+    expect(page.get_by_text("Check your connection")).to_have_count(0)
+    context.close()
+
+
+def test_iphone_safari_outside_the_installed_app_says_how_to_add_it(
+    browser: Any, live_server: str, make_user: Any
+) -> None:
+    user = make_user()
+    iphone = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_4 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/18.4 Mobile/15E148 Safari/604.1"
+    )
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server, user_agent=iphone
+    )
+    context.add_init_script("delete window.PushManager;")  # as in Safari outside the app
+    page = context.new_page()
+    _log_in(page, user.email)
+    page.goto("/me#reminders")
+    expect(page.get_by_text('tap Share, then "Add to Home Screen"')).to_be_visible()
+    expect(page.get_by_text("This browser can't show reminders.")).to_be_hidden()
+    context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -32,6 +33,41 @@ def node_modules() -> Path:
     if done.returncode != 0:
         missing(f"the npm packages of tests/support/js ({done.stderr.strip()[-300:]})")
     return modules
+
+
+def check_html(pages: dict[str, str], folder: Path) -> list[str]:
+    """Run the Nu Html Checker over `pages` (name -> HTML); its errors as "name:line: message"."""
+    java = shutil.which("java")
+    if java is None:
+        missing("Java 17+ (for the Nu Html Checker)")
+    jar = node_modules() / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    files = {}
+    for name, body in pages.items():
+        path = folder / f"{len(files):02d}-{re.sub(r'[^A-Za-z0-9]+', '_', name).strip('_')}.html"
+        path.write_text(body)
+        files[path.name] = name
+    done = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(jar),
+            "--errors-only",
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *(str(folder / f) for f in files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    report = json.loads(done.stderr or done.stdout)
+    return [
+        f"{files.get(Path(m.get('url', '?')).name, '?')}:{m.get('lastLine', '?')}: {m['message']}"
+        f" [{' '.join(m.get('extract', '').split())[:120]}]"
+        for m in report["messages"]
+        if m["type"] != "info"  # "error", or "non-document-error" when a file could not be read
+    ]
 
 
 def ical_js_expand(ics: bytes, start: datetime, end: datetime) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from circles.models.base import DbSession
 from circles.models.buddy import BuddyRound, PulseResponse
 from circles.models.checkin import CheckinRecord, CheckinSignal
 from circles.models.circle import Circle, Membership, Role
-from circles.models.load import LoadEntry
+from circles.models.load import BurnoutCheck, LoadEntry
 from circles.models.meetup import Rsvp
 from circles.models.notification import Notification
 from circles.models.prompt import DeckPrompt, PrepNote, PromptAssignment, PromptVote
@@ -87,6 +87,7 @@ _EXPORTED: list[tuple[str, Any, str, tuple[Any, ...], tuple[str, ...]]] = [
     ),
     ("devices", PushSubscription, "user_id", (), ("device", "created_at", "last_success_at")),
     ("ways_to_reach_me", ReachWay, "user_id", (), ("kind", "value", "created_at")),
+    ("burnout_checks", BurnoutCheck, "user_id", (), ("answer", "checked_at")),
     ("ways_shared_with_circles", ReachShare, "user_id", (), ("circle_id",)),
 ]
 

@@ -119,8 +119,8 @@ def plan_nudge(session: DbSession, user: User, now: datetime) -> bool:
     )
 
 
-def nudge_visible(user: User, board: Dashboard) -> bool:
-    """Whether Today shows the check-in card."""
-    if not board.high or user.nudge_dismissed_on == board.today:
+def nudge_visible(user: User, board: Dashboard, burnout_flag: bool = False) -> bool:
+    """Whether Today shows the check-in card (a heavy week, or burnout checks that call for it)."""
+    if not (board.high or burnout_flag) or user.nudge_dismissed_on == board.today:
         return False
     return not (user.nudge_snoozed_until and user.nudge_snoozed_until >= board.today)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from circles.models.base import DbSession
 from circles.models.buddy import PulseResponse
 from circles.models.user import User
+from circles.services.pulse.pooling import Answer, PooledPulse, pool
 from circles.services.pulse.scoring import MonthResult, month_of, trend
 
 
@@ -45,3 +46,9 @@ def results(
     current = month_of(today)
     so_far = len(by_month.pop(current, []))
     return trend(by_month)[-months:], so_far
+
+
+def pooled(session: DbSession, circle_id: int, today: date) -> PooledPulse:
+    """The circle's pooled pulse: results over closed runs of finished months (see pooling)."""
+    rows = session.scalars(sa.select(PulseResponse).where(PulseResponse.circle_id == circle_id))
+    return pool([Answer(row.month, row.user_id, row.answer_list()) for row in rows], today)

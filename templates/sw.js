@@ -1,23 +1,16 @@
-// Circles service worker: an offline fallback page and push reminders.
-const CACHE = "circles-v4";
-const OFFLINE_URL = "/offline";
-const PRECACHE = [
-  OFFLINE_URL,
-  "/static/app.css",
-  "/static/icons/sprite.svg",
-  "/static/icons/icon.svg",
-  "/static/js/app.js",
-  "/static/js/offline-log.js",
-  "/static/js/push.js",
-  "/static/js/share.js",
-  "/static/js/timezone.js",
-  "/static/js/install.js",
-  "/static/js/details-links.js",
-  "/static/js/zones.js",
-];
+// Circles service worker: offline pages, the offline log, and push reminders.
+// Rendered by circles/views/pwa.py: the cache name is a hash of everything precached, so a
+// deploy that changes any of it installs a new worker on every phone.
+const CACHE = {{ cache|tojson }};
+const OFFLINE_URL = {{ offline|tojson }};
+const OFFLINE_LOG_URL = {{ offline_log|tojson }};
+const LOG_URL = {{ log|tojson }};
+const PRECACHE = {{ precache|tojson }};
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  // Without cookies: what is kept for offline use belongs to nobody in particular.
+  const requests = PRECACHE.map((url) => new Request(url, { credentials: "omit" }));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -31,13 +24,19 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
+  const url = new URL(request.url);
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL)));
+    const fallback = url.pathname === LOG_URL ? OFFLINE_LOG_URL : OFFLINE_URL;
+    event.respondWith(fetch(request).catch(() => caches.match(fallback, { cacheName: CACHE })));
     return;
   }
-  const url = new URL(request.url);
-  if (url.origin === self.location.origin && url.pathname.startsWith("/static/")) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  if (url.origin !== self.location.origin || !url.pathname.startsWith("/static/")) return;
+  if (url.searchParams.has("v")) {
+    // A versioned file never changes: the kept copy is the right one.
+    event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
+  } else {
+    // A plain URL (a module imported by another) may change: ask the server first.
+    event.respondWith(fetch(request).catch(() => caches.match(request, { cacheName: CACHE })));
   }
 });
 
