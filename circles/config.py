@@ -106,6 +106,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PUSH_ALLOW_HTTP_LOCALHOST": _flag("PUSH_ALLOW_HTTP_LOCALHOST", not production),
         "PUSH_CONNECT_TIMEOUT": float(os.environ.get("PUSH_CONNECT_TIMEOUT", "3.05")),
         "PUSH_READ_TIMEOUT": float(os.environ.get("PUSH_READ_TIMEOUT", "10")),
+        # Notifications a worker POSTs at once (threads sharing the sender's connections).
+        "PUSH_CONCURRENCY": int(os.environ.get("PUSH_CONCURRENCY", "8")),
         "WORKER_INTERVAL_SECONDS": float(os.environ.get("WORKER_INTERVAL_SECONDS", "30")),
         # /readyz fails when no worker pass finished within this many seconds.
         "WORKER_STALE_SECONDS": float(os.environ.get("WORKER_STALE_SECONDS", "300")),

@@ -142,6 +142,7 @@ def _load_arc(session: DbSession, host: User, now: datetime) -> None:
                 logged_at=now,
             )
         )
+    host.load_check_at = now  # the worker's next pass looks at the demo host's load
 
 
 def _last_months_pulse(session: DbSession, circle: Circle, people: list[User]) -> None:

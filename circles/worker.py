@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
 
-from flask import Flask
+from flask import Flask, current_app
 
 from circles import reminder_emails
 from circles.database import write_intent
@@ -53,27 +53,37 @@ def plan(now: datetime) -> int:
 
 
 def deliver_due(
-    sender: Sender, now: Callable[[], datetime] = utcnow, batch: int = 50, origin: str = ""
+    sender: Sender,
+    now: Callable[[], datetime] = utcnow,
+    batch: int = 50,
+    concurrency: int | None = None,
+    origin: str = "",
 ) -> delivery.Tally:
-    """Deliver everything due, batch by batch, one committed transaction per notification."""
+    """Deliver everything due, batch by batch: claim, prepare, send, record (four commits)."""
     tally = delivery.Tally()
+    at_once = concurrency or current_app.config["PUSH_CONCURRENCY"]
     while True:
         with write_intent():
             ids = delivery.claim(db.session, now(), batch)
             db.session.commit()  # the lease is ours; other workers move on to other rows
         if not ids:
             return tally
-        for notification_id in ids:
-            with write_intent():
-                prepared = delivery.prepare(db.session, notification_id, now(), tally, origin)
-                db.session.commit()
-            if prepared is None:
-                continue
-            # No transaction is open while a push service answers (or hangs).
-            results = delivery.send(prepared, sender)
-            with write_intent():
-                delivery.record(db.session, prepared, results, now(), tally)
-                db.session.commit()
+        with write_intent():
+            prepared = delivery.prepare(db.session, ids, now(), tally, origin)
+            db.session.commit()
+        # No transaction is open while push services answer (or hang).
+        try:
+            sent = delivery.send(prepared, sender, at_once)
+        except delivery.Interrupted as stopped:
+            _record(stopped.sent, now, tally)  # what went out is not sent again
+            raise stopped.cause from None
+        _record(sent, now, tally)
+
+
+def _record(sent: list[delivery.Sent], now: Callable[[], datetime], tally: delivery.Tally) -> None:
+    with write_intent():
+        delivery.record(db.session, sent, now(), tally)
+        db.session.commit()
 
 
 def worker_name() -> str:

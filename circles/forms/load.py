@@ -67,3 +67,7 @@ class BurnoutForm(Form):
         coerce=int,
         validators=[InputRequired("Choose the answer closest to how you are.")],
     )
+
+
+class ArcStartForm(Form):
+    started_on = DateField("I started this work on", validators=[Optional()])

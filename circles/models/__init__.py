@@ -23,7 +23,7 @@ from circles.models.meetup import (
     Rsvp,
 )
 from circles.models.monitoring import WorkerHeartbeat
-from circles.models.notification import Notification, Status
+from circles.models.notification import Notification, PlanningMark, Status
 from circles.models.prompt import (
     DeckPrompt,
     LibraryPrompt,
@@ -56,6 +56,7 @@ __all__ = [
     "Membership",
     "Notification",
     "OccurrenceChange",
+    "PlanningMark",
     "PrepNote",
     "PromptAssignment",
     "PromptVote",

@@ -44,3 +44,12 @@ class Notification(Base):
     # Email, decided once push delivery has settled the row: none, digest (waiting), sent.
     email_state: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class PlanningMark(Base):
+    """How far a periodic planning pass has looked ahead, so the next one looks only beyond."""
+
+    __tablename__ = "planning_mark"
+
+    name: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True)
+    reached: so.Mapped[datetime]

@@ -30,8 +30,12 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
     # personal threshold at or over which a week counts as heavy.
     typical_week: so.Mapped[int | None]
     load_threshold: so.Mapped[int | None]
+    arc_started_on: so.Mapped[date | None]  # "I started this work on ...": anchors the curve
     nudge_dismissed_on: so.Mapped[date | None]
     nudge_snoozed_until: so.Mapped[date | None]
+    # When the daily look at this user's load is next due (their next local midnight, UTC);
+    # None while nothing was logged in the last week, so idle users cost the worker nothing.
+    load_check_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
     # Reminder kinds this user turned off (comma-separated push kinds); empty means all on.
     reminders_off: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     # "kind=channel" pairs (push, email, both, in_app); a kind not listed takes its default.

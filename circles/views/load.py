@@ -12,10 +12,17 @@ from flask_login import current_user, login_required
 from circles.errors import rerender_on_csrf_error
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
-from circles.forms.load import INTENSITY_WORDS, BurnoutForm, EntryForm, LoadSettingsForm, LogForm
+from circles.forms.load import (
+    INTENSITY_WORDS,
+    ArcStartForm,
+    BurnoutForm,
+    EntryForm,
+    LoadSettingsForm,
+    LogForm,
+)
 from circles.models.base import utcnow
 from circles.models.load import LoadEntry
-from circles.services.load import burnout
+from circles.services.load import burnout, curve
 from circles.services.load import checks as burnout_checks
 from circles.services.load import log as load
 from circles.services.load import operations as load_actions
@@ -158,6 +165,11 @@ def safe_back() -> str:
     return url_for("load.log") if request.args.get("undo") else url_for("load.overview")
 
 
+def _curve() -> curve.CurveReading:
+    board = load.dashboard(db.session, current_user, utcnow())
+    return curve.reading(board.arc, board.today, current_user.arc_started_on)
+
+
 def _burnout_context(form: BurnoutForm | None = None) -> dict[str, Any]:
     checks = burnout_checks.latest(db.session, current_user, 1)
     return {
@@ -165,6 +177,8 @@ def _burnout_context(form: BurnoutForm | None = None) -> dict[str, Any]:
         "last_check": checks[0] if checks else None,
         "burnout_answers": burnout.ANSWERS,
         "needs_help_now": bool(checks) and burnout.needs_help_now(checks[0].answer),
+        "arc_start_form": ArcStartForm(formdata=None, started_on=current_user.arc_started_on),
+        "curve": _curve(),
     }
 
 
@@ -257,3 +271,18 @@ def nudge() -> Any:
             "info",
         )
     return redirect(url_for("main.index"), 303)
+
+
+@bp.post("/load/arc-start")
+@login_required
+def arc_start() -> Any:
+    form = ArcStartForm()
+    if not form.validate_on_submit():
+        abort(400, "Choose a date, or leave it empty.")
+    attempt(
+        lambda: load_actions.set_arc_start(
+            db.session, current_user, form.started_on.data, utcnow()
+        ),
+        "Saved.",
+    )
+    return redirect(url_for("load.overview", _anchor="curve-heading"), 303)

@@ -1,7 +1,7 @@
 """worker heartbeat: when each reminder worker last finished a pass
 
 Revision ID: fda5112e3eb5
-Revises: a178061ef009
+Revises: c81df93026b0
 Create Date: 2026-12-06 10:10:08.307468
 
 """
@@ -12,7 +12,7 @@ import circles.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'fda5112e3eb5'
-down_revision = 'a178061ef009'
+down_revision = 'c81df93026b0'
 branch_labels = None
 depends_on = None
 

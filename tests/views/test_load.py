@@ -205,3 +205,20 @@ def test_checked_in_with_someone_outside_the_circle_is_refused(
     assert response.status_code in (200, 400)
     if bad:
         assert "aren't in this circle" in text(response)
+
+
+def test_my_load_reads_where_i_am_on_the_curve_and_takes_a_start_date(
+    app: Flask, make_user
+) -> None:
+    client = logged_in(app, make_user(time_zone="UTC"))
+    page = text(client.get("/load"))
+    assert "Where you are on the curve" in page and "How this is read" in page
+    started = (date.today() - timedelta(days=7 * 8)).isoformat()  # noqa: DTZ011
+    assert client.post("/load/arc-start", data={"started_on": started}).status_code == 303
+    page = text(client.get("/load"))
+    assert "Week 9 since you started this work." in page
+    assert "Weeks 6 to 12 are often the heaviest." in page
+    future = (date.today() + timedelta(days=3)).isoformat()  # noqa: DTZ011
+    client.post("/load/arc-start", data={"started_on": future})
+    assert "Week 9 since you started this work." in text(client.get("/load"))  # refused
+    assert client.post("/load/arc-start", data={"started_on": "not a date"}).status_code == 400

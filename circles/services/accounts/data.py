@@ -111,6 +111,7 @@ def export(session: DbSession, user: User) -> dict[str, Any]:
                 "quiet_end",
                 "typical_week",
                 "load_threshold",
+                "arc_started_on",
                 "reminders_off",
                 "created_at",
             )

@@ -35,6 +35,7 @@ from circles.services.circles.membership import (
     membership,
 )
 from circles.services.reach import operations as reach_actions
+from circles.services.reminders.planning import plan_member
 
 
 def create_circle(
@@ -197,6 +198,7 @@ def join_circle(
     circle = session.get(Circle, invite.circle_id)
     if circle is not None:
         buddy_pairing.regroup(session, circle, now)
+    plan_member(session, user, [invite.circle_id], now)  # a meetup tomorrow reminds them too
     return joined
 
 

@@ -140,7 +140,23 @@ class WeekPoint:
 
 def weekly_load(daily: Mapping[date, int], end: date) -> int:
     """The sum of ``daily`` over the 7 local days ending on ``end`` (inclusive)."""
-    return sum(daily.get(end - timedelta(days=back), 0) for back in range(WEEK_DAYS))
+    return weekly_loads(daily, end, 1)[0]
+
+
+def weekly_loads(daily: Mapping[date, int], end: date, weeks: int) -> list[int]:
+    """The loads of the 7-day windows ending ``end``, ``end`` - 7, .. (``weeks`` of them)."""
+    span = WEEK_DAYS * weeks
+    if len(daily) > span:  # a long history: look the span's days up
+        return [
+            sum(daily.get(end - timedelta(days=week * WEEK_DAYS + d), 0) for d in range(WEEK_DAYS))
+            for week in range(weeks)
+        ]
+    sums = [0] * weeks  # a short one (the worker's daily look): walk the days logged
+    for day, total in daily.items():
+        back = (end - day).days
+        if 0 <= back < span:
+            sums[back // WEEK_DAYS] += total
+    return sums
 
 
 def baseline(daily: Mapping[date, int], today: date, typical_week: int | None) -> Baseline:
@@ -150,9 +166,7 @@ def baseline(daily: Mapping[date, int], today: date, typical_week: int | None) -
     windows with nothing logged (a gap is not a light week). With fewer than 3 logged windows: the
     user's ``typical_week`` setting, or ``DEFAULT_TYPICAL_WEEK`` when that is not set.
     """
-    loads = [
-        weekly_load(daily, today - timedelta(weeks=back)) for back in range(1, BASELINE_WEEKS + 1)
-    ]
+    loads = weekly_loads(daily, today - timedelta(weeks=1), BASELINE_WEEKS)
     logged = [load for load in loads if load > 0]
     if len(logged) >= MIN_LOGGED_WEEKS:
         return Baseline(float(statistics.median(logged)), BaselineSource.HISTORY, len(logged))

@@ -11,6 +11,7 @@ from circles.models.base import DbSession
 from circles.models.load import LoadEntry
 from circles.models.user import User
 from circles.services.load import index as load_index
+from circles.services.load import nudges
 from circles.services.load.index import LoadSnapshot, WeekPoint
 from circles.services.reminders import outbox
 from circles.services.reminders.kinds import Kind
@@ -96,27 +97,18 @@ def dashboard(session: DbSession, user: User, now: datetime) -> Dashboard:
 
 
 def plan_nudge(session: DbSession, user: User, now: datetime) -> bool:
-    """Queue a check-in nudge when the rule says so (at most one per 3 days, after quiet hours)."""
+    """Queue a check-in nudge when the rule says so (at most one per 3 days, after quiet hours).
+
+    The daily pass looks again when the user's day turns (see load.nudges).
+    """
     today = today_for(user, now)
-    daily = daily_totals(session, user, today)
-    level_today, level_yesterday = load_index.levels_for(
-        daily, today, user.typical_week, user.load_threshold
-    )
-    if load_index.weekly_load(daily, today) == 0:
-        return False
     last = outbox.last_of_kind(session, user, Kind.load_checkin)
-    last_on = local_date(last.due_at, user.time_zone) if last else None
-    if not load_index.nudge_due(level_today, level_yesterday, last_on, today):
-        return False
-    return outbox.enqueue(
-        session,
-        user,
-        Kind.load_checkin,
-        f"load_checkin:{user.id}:{today.isoformat()}",
-        now,
-        url="/load",
-        tag="load-checkin",
+    row = nudges.nudge_row(
+        user, daily_totals(session, user, today), last.due_at if last else None, now
     )
+    user.load_check_at = nudges.next_look(user, now)
+    session.flush()
+    return row is not None and outbox.store(session, [row]) == 1
 
 
 def nudge_visible(user: User, board: Dashboard, burnout_flag: bool = False) -> bool:

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from circles.models.base import DbSession
+from circles.models.base import DbSession, utcnow
 from circles.models.load import TAGS, LoadEntry
 from circles.models.user import User
 from circles.services.load.log import BACKDATE_LIMIT, LoadError, plan_nudge, today_for
@@ -101,6 +101,8 @@ def save_settings(
 ) -> None:
     """The user's typical week and personal threshold for the load index."""
     user.typical_week, user.load_threshold = typical_week, threshold
+    if user.load_check_at is not None:
+        user.load_check_at = utcnow()  # the level may have changed: the next pass looks again
     session.flush()
 
 
@@ -110,4 +112,12 @@ def dismiss_nudge(session: DbSession, user: User, now: datetime, *, snooze_week:
     user.nudge_dismissed_on = today
     if snooze_week:
         user.nudge_snoozed_until = today + timedelta(days=7)
+    session.flush()
+
+
+def set_arc_start(session: DbSession, user: User, day: date | None, now: datetime) -> None:
+    """Mark (or clear) the day this work began, which anchors the curve on My load."""
+    if day is not None and day > today_for(user, now):
+        raise LoadError("Choose a day that has already come.")
+    user.arc_started_on = day
     session.flush()

@@ -76,12 +76,11 @@ def _facilitators(
     first = min(to_utc(series.start_local, series.time_zone) for series in rotating.values())
     history = occurrences_between(session, list(rotating.values()), first, until)
     chosen: dict[tuple[int, str], int | None] = {}
-    keys_of = {
-        series.id: [occ.key for occ in history if occ.series.id == series.id and not occ.cancelled][
-            -ROTATION_LIMIT:
-        ]
-        for series in rotating.values()
-    }
+    held: dict[int, list[str]] = defaultdict(list)
+    for occ in history:  # one pass over the history, grouped by series
+        if not occ.cancelled:
+            held[occ.series.id].append(occ.key)
+    keys_of = {series_id: held[series_id][-ROTATION_LIMIT:] for series_id in rotating}
     came = _attendance(session, [(sid, key) for sid, keys in keys_of.items() for key in keys])
     for series in rotating.values():
         keys = keys_of[series.id]

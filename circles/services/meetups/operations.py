@@ -21,7 +21,7 @@ from circles.services.meetups import formats, recurrence
 from circles.services.meetups.prep_notes import my_note
 from circles.services.meetups.recurrence import Repeat
 from circles.services.meetups.series import MOVE_REACH, MeetupError, Occurrence, Plan
-from circles.services.reminders.planning import forget_occurrence
+from circles.services.reminders.planning import forget_occurrence, plan_series
 
 
 def _apply(series: MeetupSeries, plan: Plan) -> None:
@@ -64,6 +64,7 @@ def schedule_series(
         _require_future(series, now)
     session.add(series)
     session.flush()
+    plan_series(session, [series], now or utcnow())
     return series
 
 
@@ -89,10 +90,11 @@ def cancel_occurrence(session: DbSession, occurrence: Occurrence) -> None:
 
 
 def restore_occurrence(session: DbSession, occurrence: Occurrence) -> None:
-    """Undo a cancellation."""
+    """Undo a cancellation; its reminders are planned again."""
     _change_for(session, occurrence).cancelled = False
     _revised(occurrence.series)
     session.flush()
+    plan_series(session, [occurrence.series], utcnow())
 
 
 def move_occurrence(
@@ -100,7 +102,7 @@ def move_occurrence(
 ) -> None:
     """Move one occurrence to another local time (in the series' zone), within a month.
 
-    Its queued reminders are dropped; the next planning pass plans them for the new time.
+    Its queued reminders are dropped and planned again for the new time.
     """
     if recurrence.to_utc(new_start_local, occurrence.series.time_zone) <= now:
         raise MeetupError("That time has passed. Choose a time still to come.", "start_date")
@@ -117,6 +119,7 @@ def move_occurrence(
     change.updated_at = utcnow()
     forget_occurrence(session, occurrence)
     session.flush()
+    plan_series(session, [occurrence.series], now)
 
 
 def edit_series_from(
@@ -134,6 +137,7 @@ def edit_series_from(
             _require_future(old, now)
         _revised(old)
         session.flush()
+        plan_series(session, [old], utcnow())
         return old
     new = MeetupSeries(
         circle_id=old.circle_id, time_zone=old.time_zone, created_by_id=old.created_by_id
@@ -158,6 +162,7 @@ def edit_series_from(
             .execution_options(synchronize_session=False)
         )
     session.flush()
+    plan_series(session, [old, new], utcnow())
     return new
 
 

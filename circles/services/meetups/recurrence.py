@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
@@ -189,6 +190,34 @@ def to_utc(moment_local: datetime, zone: str) -> datetime:
     """
     _require_naive(moment_local, "moment_local")
     return wall_time_to_utc(moment_local, zone)
+
+
+@lru_cache(maxsize=8192)
+def _occurrences_by_day(
+    rrule: str | None, start_local: datetime, zone: str, first_day: date, last_day: date
+) -> tuple[datetime, ...]:
+    window_start = datetime.combine(first_day, time(), UTC)
+    window_end = datetime.combine(last_day, time(), UTC)
+    return tuple(occurrences(rrule, start_local, zone, window_start, window_end))
+
+
+def occurrences_cached(
+    rrule: str | None,
+    start_local: datetime,
+    zone: str,
+    window_start: datetime,
+    window_end: datetime,
+) -> list[datetime]:
+    """``occurrences`` for a window, expanded once per whole UTC days and kept in memory.
+
+    Pages ask for "from now" many times a day; widened to whole days, the same rule and window
+    give the same key, so a series is expanded once a day per process instead of per request.
+    The key holds the rule itself, so an edited series never reads a stale expansion.
+    """
+    first_day = window_start.astimezone(UTC).date()
+    last_day = window_end.astimezone(UTC).date() + timedelta(days=1)
+    expanded = _occurrences_by_day(rrule, start_local, zone, first_day, last_day)
+    return [start for start in expanded if window_start <= start < window_end]
 
 
 def occurrences(

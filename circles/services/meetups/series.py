@@ -111,7 +111,7 @@ def _expand(
     window_end: datetime,
 ) -> list[Occurrence]:
     found = []
-    originals = recurrence.occurrences(
+    originals = recurrence.occurrences_cached(
         series.rrule,
         series.start_local,
         series.time_zone,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -90,91 +94,216 @@ class Prepared:
 
 
 def prepare(
-    session: DbSession, notification_id: int, now: datetime, tally: Tally, origin: str = ""
-) -> Prepared | None:
-    """Decide whether, when and where to send; settles rows that need no POST (caller commits)."""
-    note = session.get(Notification, notification_id)
-    if note is None or note.status != Status.PENDING.value:
-        return None
-    user = session.get(User, note.user_id)
-    kind = Kind(note.kind)
-    if (
-        user is None
-        or not user.wants(kind.value)
-        or not relevance.still_relevant(session, note, now)
-    ):
-        note.status = Status.DROPPED.value  # a cancelled meetup, a circle left: never shown
-        return None
-    later = deliver_at(user, now)
-    if later > now:  # quiet hours began (or moved) since this was queued
-        note.next_attempt_at = later
-        return None
-    subscriptions = list(
-        session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == note.user_id))
-    )
-    if not subscriptions or not channels.by_push(user.reminder_channels, kind):
-        # Nothing to push to, or push not wanted for this kind: the in-app list (and email) has it.
-        note.status, note.sent_at = Status.SKIPPED.value, now
-        tally.skipped += 1
-        return None
-    return Prepared(
-        notification_id=note.id,
-        kind=kind,
-        payload=build(kind, note.url, note.tag, origin),
-        topic=topic_for(kind, note.dedupe_key),
-        devices=[(sub.id, _subscription(sub)) for sub in subscriptions],
-    )
-
-
-def send(prepared: Prepared, sender: Sender) -> list[tuple[int, Result]]:
-    """POST to every device; no database work, so no lock is held while a service is slow."""
-    kind = prepared.kind
-    return [
-        (
-            device_id,
-            sender.send(
-                subscription,
-                prepared.payload,
-                ttl=ttl_for(kind),
-                urgency=urgency_for(kind),
-                topic=prepared.topic,
-            ),
+    session: DbSession, ids: Sequence[int], now: datetime, tally: Tally, origin: str = ""
+) -> list[Prepared]:
+    """Decide whether, when and where to send a claimed batch, with a few `IN` queries; settles
+    the rows that need no POST (the caller commits)."""
+    notes = list(
+        session.scalars(
+            sa.select(Notification)
+            .where(Notification.id.in_(ids), Notification.status == Status.PENDING.value)
+            .order_by(Notification.id)
         )
-        for device_id, subscription in prepared.devices
-    ]
-
-
-def record(
-    session: DbSession,
-    prepared: Prepared,
-    results: list[tuple[int, Result]],
-    now: datetime,
-    tally: Tally,
-) -> None:
-    """Apply the push services' answers to the devices and the outbox row (caller commits)."""
-    note = session.get(Notification, prepared.notification_id)
-    if note is None or note.status != Status.PENDING.value:
-        return
-    for device_id, result in results:
-        sub = session.get(PushSubscription, device_id)
-        if sub is None:
+    )
+    if not notes:
+        return []
+    users = _users(session, {note.user_id for note in notes})
+    keep = relevance.relevant(session, notes, now)
+    devices: dict[int, list[PushSubscription]] = defaultdict(list)
+    for sub in session.scalars(
+        sa.select(PushSubscription)
+        .where(PushSubscription.user_id.in_(users))
+        .order_by(PushSubscription.id)
+    ):
+        devices[sub.user_id].append(sub)
+    ready = []
+    for note in notes:
+        user, kind = users.get(note.user_id), Kind(note.kind)
+        if user is None or not user.wants(kind.value) or note.id not in keep:
+            note.status = Status.DROPPED.value  # a cancelled meetup, a circle left: never shown
             continue
-        if result.outcome is Outcome.delivered:
-            sub.last_success_at, sub.error_count, sub.first_error_at = now, 0, None
-        elif result.outcome is Outcome.gone:
-            session.delete(sub)  # the browser unsubscribed: never POST to it again
-        elif result.outcome is Outcome.config_error:
-            log.error(
-                "push service at %s refused our VAPID credentials (HTTP %s): check VAPID keys "
-                "and VAPID_SUBJECT; the subscription is kept",
-                _host(sub.endpoint),
-                result.status,
+        later = deliver_at(user, now)
+        if later > now:  # quiet hours began (or moved) since this was queued
+            note.next_attempt_at = later
+            continue
+        if not devices[user.id] or not channels.by_push(user.reminder_channels, kind):
+            # Nothing to push to, or push not wanted for this kind: the in-app list (and email)
+            # has it.
+            note.status, note.sent_at = Status.SKIPPED.value, now
+            tally.skipped += 1
+            continue
+        ready.append(
+            Prepared(
+                notification_id=note.id,
+                kind=kind,
+                payload=build(kind, note.url, note.tag, origin),
+                topic=topic_for(kind, note.dedupe_key),
+                devices=[(sub.id, _subscription(sub)) for sub in devices[user.id]],
             )
-        elif result.retryable:
-            _note_failure(session, sub, now)
-    note.attempts += 1
-    user = session.get(User, note.user_id)
-    _settle(note, user, [result for _id, result in results], now, tally)
+        )
+    return ready
+
+
+def _users(session: DbSession, ids: set[int]) -> dict[int, User]:
+    return {user.id: user for user in session.scalars(sa.select(User).where(User.id.in_(ids)))}
+
+
+def _post_all(prepared: Prepared, sender: Sender) -> Sent:
+    kind = prepared.kind
+    return Sent(
+        prepared,
+        [
+            (
+                device_id,
+                sender.send(
+                    subscription,
+                    prepared.payload,
+                    ttl=ttl_for(kind),
+                    urgency=urgency_for(kind),
+                    topic=prepared.topic,
+                ),
+            )
+            for device_id, subscription in prepared.devices
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A notification's push service answers, one per device."""
+
+    prepared: Prepared
+    results: list[tuple[int, Result]]
+
+
+class Interrupted(Exception):
+    """Sending stopped part way; `sent` holds what was answered, to record before going on."""
+
+    def __init__(self, sent: list[Sent], cause: BaseException) -> None:
+        super().__init__("sending interrupted")
+        self.sent, self.cause = sent, cause
+
+
+def send(prepared: Sequence[Prepared], sender: Sender, concurrency: int) -> list[Sent]:
+    """POST the batch, up to `concurrency` notifications at once; no database work, so no lock
+    is held while a push service is slow. If a send dies (the worker is stopping), raises
+    Interrupted with the answers already in, so that they are recorded, not sent twice."""
+    if not prepared:
+        return []
+    pool = ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(prepared))))
+    futures = [pool.submit(_post_all, item, sender) for item in prepared]
+    done: list[Sent] = []
+    failure: BaseException | None = None
+    try:
+        for future in futures:
+            try:
+                done.append(future.result())
+            except BaseException as error:
+                failure = failure or error
+    finally:
+        pool.shutdown(wait=True, cancel_futures=failure is not None)
+    if failure is not None:
+        raise Interrupted(done, failure)
+    return done
+
+
+def record(session: DbSession, sent: Sequence[Sent], now: datetime, tally: Tally) -> None:
+    """Apply the push services' answers to the devices and outbox rows of a batch, with a few
+    statements (the caller commits once)."""
+    delivered, others = _split_delivered(sent)
+    _record_delivered(session, delivered, now, tally)
+    if not others:
+        return
+    notes = {
+        note.id: note
+        for note in session.scalars(
+            sa.select(Notification).where(
+                Notification.id.in_([item.prepared.notification_id for item in others])
+            )
+        )
+    }
+    device_ids = {device_id for item in others for device_id, _ in item.results}
+    subs = {
+        sub.id: sub
+        for sub in session.scalars(
+            sa.select(PushSubscription).where(PushSubscription.id.in_(device_ids))
+        )
+    }
+    users = _users(session, {note.user_id for note in notes.values()})
+    for item in others:
+        note = notes.get(item.prepared.notification_id)
+        if note is None or note.status != Status.PENDING.value:
+            continue
+        for device_id, result in item.results:
+            _apply(session, subs, device_id, result, now)
+        note.attempts += 1
+        _settle(note, users.get(note.user_id), [result for _id, result in item.results], now, tally)
+
+
+def _split_delivered(sent: Sequence[Sent]) -> tuple[list[Sent], list[Sent]]:
+    """(delivered to every device, the rest); a device the rest touch stays with the rest."""
+    failed = [any(r.outcome is not Outcome.delivered for _, r in item.results) for item in sent]
+    busy = {d for item, bad in zip(sent, failed, strict=True) if bad for d, _ in item.results}
+    delivered, others = [], []
+    for item, bad in zip(sent, failed, strict=True):
+        if bad or not busy.isdisjoint(device_id for device_id, _ in item.results):
+            others.append(item)
+        else:
+            delivered.append(item)
+    return delivered, others
+
+
+def _record_delivered(
+    session: DbSession, delivered: Sequence[Sent], now: datetime, tally: Tally
+) -> None:
+    """The common case in two UPDATEs: sent, and the devices' error counts reset."""
+    if not delivered:
+        return
+    notes = cast(sa.Table, Notification.__table__)
+    marked = session.execute(
+        sa.update(notes)
+        .where(
+            notes.c.id.in_([item.prepared.notification_id for item in delivered]),
+            notes.c.status == Status.PENDING.value,  # not settled meanwhile by another worker
+        )
+        .values(
+            status=Status.SENT.value, sent_at=now, last_error=None, attempts=notes.c.attempts + 1
+        )
+        .returning(notes.c.id)
+    )
+    tally.delivered += len(marked.all())
+    devices = cast(sa.Table, PushSubscription.__table__)
+    session.execute(
+        sa.update(devices)
+        .where(devices.c.id.in_({d for item in delivered for d, _ in item.results}))
+        .values(last_success_at=now, error_count=0, first_error_at=None)
+    )
+
+
+def _apply(
+    session: DbSession,
+    subs: dict[int, PushSubscription],
+    device_id: int,
+    result: Result,
+    now: datetime,
+) -> None:
+    sub = subs.get(device_id)
+    if sub is None:
+        return
+    if result.outcome is Outcome.delivered:
+        sub.last_success_at, sub.error_count, sub.first_error_at = now, 0, None
+    elif result.outcome is Outcome.gone:
+        session.delete(sub)  # the browser unsubscribed: never POST to it again
+        del subs[device_id]
+    elif result.outcome is Outcome.config_error:
+        log.error(
+            "push service at %s refused our VAPID credentials (HTTP %s): check VAPID keys "
+            "and VAPID_SUBJECT; the subscription is kept",
+            _host(sub.endpoint),
+            result.status,
+        )
+    elif result.retryable and _note_failure(session, sub, now):
+        del subs[device_id]
 
 
 def _settle(

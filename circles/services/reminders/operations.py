@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from circles.models.base import DbSession, utcnow
+from circles.models.circle import Membership
 from circles.models.notification import Notification
 from circles.models.push import PushSubscription
 from circles.models.user import User
@@ -15,6 +16,7 @@ from circles.services.idempotent import add_once
 from circles.services.reminders import channels
 from circles.services.reminders.channels import Channel
 from circles.services.reminders.kinds import Kind
+from circles.services.reminders.planning import plan_member
 from circles.services.reminders.subscriptions import SubscriptionTaken, device_label, validate
 
 
@@ -89,7 +91,8 @@ def choose_reminders(
     off: list[str],
     how: dict[Kind, Channel] | None = None,
 ) -> None:
-    """The reminder kinds the user turned off, and how each of the others comes."""
+    """The reminder kinds the user turned off, and how each of the others comes; kinds turned
+    back on cover meetups coming soon."""
     user.reminders_off = ",".join(sorted(set(off)))
     if how is not None:
         user.reminder_channels = channels.store(
@@ -100,3 +103,7 @@ def choose_reminders(
             }
         )
     session.flush()
+    circle_ids = session.scalars(
+        sa.select(Membership.circle_id).where(Membership.user_id == user.id)
+    ).all()
+    plan_member(session, user, circle_ids, utcnow())

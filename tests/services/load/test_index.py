@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from circles.services.load.index import (
     DEFAULT_TYPICAL_WEEK,
@@ -20,6 +22,7 @@ from circles.services.load.index import (
     nudge_due,
     snapshot,
     weekly_load,
+    weekly_loads,
 )
 from circles.timezones import local_date
 
@@ -312,3 +315,22 @@ def test_the_week_ends_at_local_midnight_for_a_user_in_honolulu() -> None:
 def test_local_date_refuses_a_naive_datetime() -> None:
     with pytest.raises(ValueError, match="aware"):
         local_date(datetime(2025, 1, 15, 12, 0), "UTC")  # noqa: DTZ001
+
+
+@given(
+    st.dictionaries(
+        st.integers(min_value=-3, max_value=80).map(lambda back: TODAY - timedelta(days=back)),
+        st.integers(min_value=1, max_value=40),
+        max_size=120,
+    ),
+    st.integers(min_value=1, max_value=9),
+)
+def test_weekly_loads_are_the_sums_of_each_weeks_seven_days(
+    daily: dict[date, int], weeks: int
+) -> None:
+    """Short logs (walked) and long ones (looked up) give the same sums."""
+    expected = [
+        sum(total for day, total in daily.items() if week * 7 <= (TODAY - day).days < week * 7 + 7)
+        for week in range(weeks)
+    ]
+    assert weekly_loads(daily, TODAY, weeks) == expected
