@@ -22,7 +22,7 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     if key:
         return key
     if production:
-        raise RuntimeError("SECRET_KEY must be set in production (CIRCLES_ENV=production).")
+        return ""  # production_checks refuses to start without it, naming the fix
     path = instance_path / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
@@ -37,6 +37,10 @@ def _database_url(instance_path: Path) -> str:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return url or f"sqlite:///{instance_path / 'circles.sqlite3'}"
+
+
+def _hosts(name: str) -> list[str]:
+    return [h.strip() for h in os.environ.get(name, "").split(",") if h.strip()]
 
 
 def from_environment(instance_path: Path) -> dict[str, Any]:
@@ -73,6 +77,17 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "10 per minute;60 per hour"),
+        # Per account (whatever the client address) on login and password reset.
+        "ACCOUNT_RATE_LIMIT": os.environ.get("ACCOUNT_RATE_LIMIT", "5 per minute;30 per hour"),
+        # Web worker processes, as circles.webserver counts them: two per core plus one.
+        "WEB_CONCURRENCY": int(
+            os.environ.get("WEB_CONCURRENCY", "").strip() or 2 * (os.cpu_count() or 1) + 1
+        ),
+        # How many proxies in front set X-Forwarded-For/-Proto; 0 ignores those headers.
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),
+        # "smtp" or "console"; unset means SMTP when MAIL_SERVER is set, else the console.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", ""),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
@@ -80,18 +95,22 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Circles <no-reply@circles.invalid>"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Hosts besides PUBLIC_URL's that requests may name (a health probe on localhost).
+        "EXTRA_TRUSTED_HOSTS": _hosts("EXTRA_TRUSTED_HOSTS"),
         # Web Push: the contact push services see, the hosts endpoints may be on, and (for
         # development and tests only) plain-http endpoints on this machine.
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@circles.invalid"),
-        "PUSH_ALLOWED_HOSTS": [
-            h.strip() for h in os.environ.get("PUSH_ALLOWED_HOSTS", "").split(",") if h.strip()
-        ],
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", ""),
+        "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY", ""),
+        "PUSH_ALLOWED_HOSTS": _hosts("PUSH_ALLOWED_HOSTS"),
         "PUSH_ALLOW_HTTP_LOCALHOST": _flag("PUSH_ALLOW_HTTP_LOCALHOST", not production),
         "PUSH_CONNECT_TIMEOUT": float(os.environ.get("PUSH_CONNECT_TIMEOUT", "3.05")),
         "PUSH_READ_TIMEOUT": float(os.environ.get("PUSH_READ_TIMEOUT", "10")),
         # Notifications a worker POSTs at once (threads sharing the sender's connections).
         "PUSH_CONCURRENCY": int(os.environ.get("PUSH_CONCURRENCY", "8")),
         "WORKER_INTERVAL_SECONDS": float(os.environ.get("WORKER_INTERVAL_SECONDS", "30")),
+        # /readyz fails when no worker pass finished within this many seconds.
+        "WORKER_STALE_SECONDS": float(os.environ.get("WORKER_STALE_SECONDS", "300")),
         "CRISIS_LINE_TEXT": os.environ.get(
             "CRISIS_LINE_TEXT",
             "If it is more than a heavy week, or anyone is in danger, contact your local "

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from circles.extensions import db
 
@@ -56,6 +56,15 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return {"error": "The page's security token is missing or expired. Reload it."}, 400
         return _page(400)
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError) -> Any:
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return (
+            "400 Bad Request: this server does not answer for that host name.",
+            400,
+            {"Content-Type": "text/plain; charset=utf-8"},
+        )
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:

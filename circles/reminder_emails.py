@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from flask import Flask
 
-from circles import mail
+from circles import links, mail
 from circles.database import write_intent
 from circles.extensions import db
 from circles.models.base import utcnow
@@ -25,8 +25,7 @@ log = logging.getLogger(__name__)
 
 def public_base(app: Flask) -> str:
     """Where links in emails point: PUBLIC_URL, else the configured server name."""
-    base = str(app.config.get("PUBLIC_URL") or "").rstrip("/")
-    return base or f"http://{app.config.get('SERVER_NAME') or '127.0.0.1:5000'}"
+    return links.base_url(app.config)
 
 
 def message_for(app: Flask, email: emails.Outgoing, base: str) -> EmailMessage:

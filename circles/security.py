@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.exceptions import SecurityError
 
 from circles import assets
 
@@ -23,13 +24,18 @@ CSP = "; ".join(
 )
 
 
+def _policy() -> str:
+    if isinstance(request.routing_exception, SecurityError):
+        return "default-src 'none'"  # an untrusted Host gets plain text: no URL can be built
+    # The one inline script allowed is the import map, by its hash (circles.assets).
+    return CSP.format(import_map=assets.import_map_source())
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
-        # The one inline script allowed is the import map, by its hash (circles.assets).
-        response.headers.setdefault(
-            "Content-Security-Policy", CSP.format(import_map=assets.import_map_source())
-        )
+        if "Content-Security-Policy" not in response.headers:
+            response.headers["Content-Security-Policy"] = _policy()
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # Invite and reset links carry tokens: never leak them to another site.
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -17,6 +19,8 @@ from circles.extensions import db
 from circles.models.base import utcnow
 from circles.push.sender import DEFAULT_ALLOWED_HOSTS, PushSender, Sender, allowed_endpoint
 from circles.services.buddies import pairing as buddies
+from circles.services.monitoring import health
+from circles.services.monitoring import operations as monitoring
 from circles.services.prompts import rotation
 from circles.services.reminders import delivery
 from circles.services.reminders import planning as reminders
@@ -82,14 +86,52 @@ def _record(sent: list[delivery.Sent], now: Callable[[], datetime], tally: deliv
         db.session.commit()
 
 
+def worker_name() -> str:
+    """This process, as its heartbeat row names it."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def record_pass(backlog: health.Backlog, tally: delivery.Tally) -> None:
+    """Write this worker's heartbeat and log the pass's numbers (the worker's metrics)."""
+    counts = monitoring.PassCounts(
+        due=backlog.due, sent=tally.delivered, failed=tally.failed, lag_seconds=backlog.lag_seconds
+    )
+    with write_intent():
+        monitoring.record_pass(db.session, worker_name(), utcnow(), counts)
+        db.session.commit()
+    log.info(
+        "pass: due %s, sent %s, failed %s, retried %s, in-app only %s, emailed %s, "
+        "oldest due %ss late",
+        counts.due,
+        counts.sent,
+        counts.failed,
+        tally.retried,
+        tally.skipped,
+        tally.emailed,
+        counts.lag_seconds if counts.lag_seconds is not None else 0,
+        extra={
+            "due": counts.due,
+            "sent": counts.sent,
+            "failed": counts.failed,
+            "retried": tally.retried,
+            "skipped": tally.skipped,
+            "emailed": tally.emailed,
+            "lag_seconds": counts.lag_seconds,
+        },
+    )
+
+
 def dispatch(app: Flask, sender: Sender | None = None) -> delivery.Tally:
-    """One pass: plan, then deliver what is due."""
+    """One pass: plan, deliver what is due, then record the pass as this worker's heartbeat."""
     own = sender is None
     active = sender or make_sender(app)
     try:
         plan(utcnow())
+        backlog = health.backlog(db.session, utcnow())
+        db.session.commit()  # end the read: delivery opens its own transactions
         tally = deliver_due(active, origin=reminder_emails.public_base(app))
         tally.emailed = reminder_emails.send_due(app)
+        record_pass(backlog, tally)
         return tally
     finally:
         if own and isinstance(active, PushSender):
@@ -103,15 +145,7 @@ def run(app: Flask, stop: threading.Event, interval: float | None = None) -> Non
     with make_sender(app) as sender:
         while not stop.is_set():
             try:
-                tally = dispatch(app, sender)
-                if tally.delivered or tally.failed or tally.retried:
-                    log.info(
-                        "delivered %s, retried %s, failed %s, skipped %s",
-                        tally.delivered,
-                        tally.retried,
-                        tally.failed,
-                        tally.skipped,
-                    )
+                dispatch(app, sender)
             except Exception:
                 log.exception("dispatch pass failed; trying again next pass")
                 db.session.rollback()
@@ -130,4 +164,4 @@ def stop_on_signals(stop: threading.Event) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
-__all__ = ["deliver_due", "dispatch", "plan", "run", "stop_on_signals"]
+__all__ = ["deliver_due", "dispatch", "plan", "record_pass", "run", "stop_on_signals"]

@@ -10,6 +10,13 @@ circles_cli = AppGroup("circles", help="Circles maintenance and background work.
 
 def init_app(app: Flask) -> None:
     # Importing a module registers its commands on the group.
-    from circles.commands import accounts, backups, library, reminders, serve  # noqa: F401
+    from circles.commands import (  # noqa: F401
+        accounts,
+        backups,
+        deployment,
+        library,
+        reminders,
+        serve,
+    )
 
     app.cli.add_command(circles_cli)

@@ -22,6 +22,7 @@ from circles.models.meetup import (
     OccurrenceChange,
     Rsvp,
 )
+from circles.models.monitoring import WorkerHeartbeat
 from circles.models.notification import Notification, PlanningMark, Status
 from circles.models.prompt import (
     DeckPrompt,
@@ -71,4 +72,5 @@ __all__ = [
     "SignalKind",
     "Status",
     "User",
+    "WorkerHeartbeat",
 ]

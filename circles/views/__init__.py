@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
         checkin_requests,
         checkins,
         circles,
+        health,
         hosting,
         join,
         load,
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (
         main,
+        health,
         pwa,
         auth,
         me,

@@ -12,6 +12,7 @@ from circles.errors import rerender_on_csrf_error
 from circles.extensions import db, limiter
 from circles.forms.auth import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm
 from circles.forms.fields import add_error
+from circles.links import external_url
 from circles.models.base import utcnow
 from circles.models.user import User
 from circles.services.accounts import lookup, tokens
@@ -19,18 +20,9 @@ from circles.services.accounts import operations as accounts
 from circles.services.circles import invites
 from circles.sessions import end_session, start_session
 from circles.views.helpers import attempt, passwords, render_form, safe_next
+from circles.views.limits import account_key, account_limit, auth_limit
 
 bp = Blueprint("auth", __name__)
-
-
-def _auth_limit() -> str:
-    return str(current_app.config["AUTH_RATE_LIMIT"])
-
-
-def _link(endpoint: str, **values: Any) -> str:
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    path = url_for(endpoint, **values)
-    return base + path if base else url_for(endpoint, _external=True, **values)
 
 
 def _send_confirmation(user: User, next_url: str | None) -> None:
@@ -42,7 +34,7 @@ def _send_confirmation(user: User, next_url: str | None) -> None:
         user.email,
         "Confirm your email for Circles",
         f"Welcome to Circles.{then}\n\nOpen this link to confirm your email and finish signing up "
-        f"(it works once, for 24 hours):\n\n{_link('auth.confirm', token=token)}\n\n"
+        f"(it works once, for 24 hours):\n\n{external_url('auth.confirm', token=token)}\n\n"
         "If you didn't sign up, you can ignore this email.",
     )
 
@@ -53,8 +45,8 @@ def _send_already_registered(user: User) -> None:
         user.email,
         "You already have a Circles account",
         "Someone, probably you, tried to sign up to Circles with this email. You already have an "
-        f"account: log in at {_link('auth.login')}\n\nForgot your password? Reset it at "
-        f"{_link('auth.forgot_password')}\n\nIf it wasn't you, you can ignore this email.",
+        f"account: log in at {external_url('auth.login')}\n\nForgot your password? Reset it at "
+        f"{external_url('auth.forgot_password')}\n\nIf it wasn't you, you can ignore this email.",
     )
 
 
@@ -69,7 +61,7 @@ def _invited_to(next_url: str | None) -> str | None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"])
 @rerender_on_csrf_error
 def signup() -> Any:
     if current_user.is_authenticated:
@@ -121,7 +113,8 @@ def confirm(token: str) -> Any:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(account_limit, key_func=account_key, methods=["POST"])
 @rerender_on_csrf_error
 def login() -> Any:
     next_url = safe_next(request.args.get("next"))
@@ -155,7 +148,8 @@ def logout() -> Any:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(account_limit, key_func=account_key, methods=["POST"])
 @rerender_on_csrf_error
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
@@ -168,7 +162,7 @@ def forgot_password() -> Any:
                 user.email,
                 "Reset your Circles password",
                 "Open this link to choose a new password. It works once, for one hour:\n\n"
-                f"{_link('auth.reset_password', token=token)}\n\n"
+                f"{external_url('auth.reset_password', token=token)}\n\n"
                 "If you didn't ask for this, ignore this email: your password stays as it is.",
             )
         return render_template(
@@ -178,7 +172,7 @@ def forgot_password() -> Any:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"])
 @rerender_on_csrf_error
 def reset_password(token: str) -> Any:
     payload = tokens.read(

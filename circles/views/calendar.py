@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm
+from circles.links import external_url
 from circles.models.base import utcnow
 from circles.services.checkins import requests as checkin_requests
 from circles.services.meetups import calendar as calendar_feed
@@ -30,10 +31,10 @@ def feed(token: str) -> Response:
     if user is None:
         abort(404)
     series = calendar_feed.feed_series(db.session, user)
-    urls = {s.id: url_for("circles.show", circle_id=s.circle_id, _external=True) for s in series}
+    urls = {s.id: external_url("circles.show", circle_id=s.circle_id) for s in series}
     now = utcnow()
     agreed = checkin_requests.plans_for(db.session, user, now).agreed
-    home = url_for("main.index", _external=True)
+    home = external_url("main.index")
     extra = [calendar_feed.checkin_event(request, user, home, now) for request in agreed]
     body = calendar_feed.series_ics(db.session, series, "Circles meetups", urls, now, extra)
     response = Response(body, mimetype="text/calendar")

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from circles.extensions import db
 from circles.forms.circles import ConfirmForm, InviteForm
 from circles.forms.pulse import BuddiesForm
+from circles.links import external_url
 from circles.models.base import utcnow
 from circles.models.circle import Invite, Membership
 from circles.services.buddies import pairing as buddies
@@ -86,7 +87,7 @@ def create_invite(circle_id: int) -> Any:
     # keeps its hash, and a reload of that page makes no second link.
     session[NEW_LINK_KEY] = {
         "circle": circle_id,
-        "link": url_for("join.show", token=done.value.token, _external=True),
+        "link": external_url("join.show", token=done.value.token),
     }
     return redirect(url_for("hosting.manage", circle_id=circle_id, _anchor="new-link"), 303)
 

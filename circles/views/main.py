@@ -1,10 +1,7 @@
-"""Home, health and the pages everyone can open."""
+"""Home and the pages everyone can open."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
@@ -68,17 +65,6 @@ def index() -> str:
         reach=reach.shared_in(db.session, circle_ids),
         plans=checkin_requests.plans_for(db.session, current_user, now),
     )
-
-
-@bp.get("/healthz")
-def healthz() -> tuple[dict[str, Any], int]:
-    """200 with the database's state when it answers, 503 when it does not."""
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        return {"status": "degraded", "database": "unavailable"}, 503
-    return {"status": "ok", "database": "ok", "dialect": db.engine.dialect.name}, 200
 
 
 @bp.get("/help")

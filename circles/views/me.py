@@ -14,6 +14,7 @@ from circles.forms.circles import ConfirmForm
 from circles.forms.profile import ProfileForm
 from circles.forms.reach import ReachWayForm
 from circles.forms.reminders import LABELS, RemindersForm, channel_field
+from circles.links import external_url
 from circles.services.accounts import data as account_data
 from circles.services.accounts import operations as accounts
 from circles.services.meetups import calendar as calendar_feed
@@ -42,7 +43,7 @@ def me_page(
 ) -> Any:
     """The Me page, with any form that was just refused kept as it was filled in."""
     token = calendar_feed.feed_token(current_app.config["SECRET_KEY"], current_user)
-    calendar_url = url_for("calendar.feed", token=token, _external=True)
+    calendar_url = external_url("calendar.feed", token=token)
     return render_form(
         "me/index.html",
         calendar_url=calendar_url,

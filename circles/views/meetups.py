@@ -13,6 +13,7 @@ from circles.extensions import db
 from circles.forms.circles import ConfirmForm
 from circles.forms.meetups import MeetupForm, MoveForm, OccurrenceFormatForm, RsvpForm
 from circles.forms.prompts import PrepNoteForm
+from circles.links import external_url
 from circles.models.base import utcnow
 from circles.models.checkin import SignalKind
 from circles.models.meetup import Answer, MeetupSeries
@@ -231,7 +232,7 @@ def occurrence_calendar(circle_id: int, series_id: int, key: str) -> Response:
     body = calendar_feed.occurrence_ics(
         db.session,
         occurrence,
-        url_for("meetups.show", circle_id=circle_id, series_id=series_id, key=key, _external=True),
+        external_url("meetups.show", circle_id=circle_id, series_id=series_id, key=key),
         utcnow(),
     )
     return _ics(body, "meetup.ics")
@@ -242,7 +243,7 @@ def occurrence_calendar(circle_id: int, series_id: int, key: str) -> Response:
 def series_calendar(circle_id: int, series_id: int) -> Response:
     access = circle_or_404(circle_id)
     series = in_circle_or_404(MeetupSeries, series_id, access)
-    url = url_for("circles.show", circle_id=circle_id, _external=True)
+    url = external_url("circles.show", circle_id=circle_id)
     body = calendar_feed.series_ics(
         db.session, [series], access.circle.name, {series.id: url}, utcnow()
     )

@@ -29,6 +29,7 @@ from tests.support.console import Console, free_port
 from tests.support.databases import fresh_database
 from tests.support.mailbox import Mailbox
 from tests.support.requirements import missing
+from tests.support.settings import raw_vapid_private_key
 
 VENV_BIN = Path(sys.executable).parent
 PROXY_SUPPORT = "PROXY_HOPS" in (ROOT / "circles" / "config.py").read_text()
@@ -109,12 +110,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory, _smtp_server: Mailbox) -> It
         env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "CIRCLES_"))}
         env.update(
             CIRCLES_ENV="production",
-            SECRET_KEY="caddy-test-secret",
+            SECRET_KEY="caddy-test-secret-" + "x" * 32,
             DATABASE_URL=db_url,
             PUBLIC_URL=url,
             PROXY_HOPS="1",
             MAIL_SERVER="127.0.0.1",
             MAIL_PORT=str(_smtp_server.port),
+            MAIL_FROM="Circles <no-reply@circles.example.org>",
+            VAPID_SUBJECT="mailto:ops@circles.example.org",
+            VAPID_PRIVATE_KEY=raw_vapid_private_key(),
             RATELIMIT_STORAGE_URI="memory://",
             WEB_CONCURRENCY="1",
             GUNICORN_BIND=f"127.0.0.1:{app_port}",

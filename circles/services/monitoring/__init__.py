@@ -1,0 +1,1 @@
+"""Whether the service is healthy: database, migrations, the reminder worker's passes."""
