@@ -23,3 +23,21 @@ def add_once(session: DbSession, new: Row, find: Callable[[], Row | None]) -> Ro
             raise
         return existing
     return new
+
+
+def put(
+    session: DbSession,
+    find: Callable[[], Row | None],
+    new: Callable[[], Row],
+    update: Callable[[Row], None],
+) -> Row:
+    """One row per key: update the one found, or add a new one (a racing insert is updated)."""
+    existing = find()
+    if existing is None:
+        made = new()
+        existing = add_once(session, made, find)
+        if existing is made:
+            return made
+    update(existing)
+    session.flush()
+    return existing

@@ -182,22 +182,29 @@ def _burnout_context(form: BurnoutForm | None = None) -> dict[str, Any]:
     }
 
 
-@bp.get("/load")
-@login_required
-def overview() -> str:
-    board = load.dashboard(db.session, current_user, utcnow())
-    return render_template(
+def _overview(
+    settings: LoadSettingsForm | None = None, burnout_form: BurnoutForm | None = None
+) -> tuple[str, int]:
+    """My load, with a form that was just refused kept as it was filled in (then a 400)."""
+    return render_form(
         "load/overview.html",
-        board=board,
+        board=load.dashboard(db.session, current_user, utcnow()),
         entries=load.recent(db.session, current_user),
         words=INTENSITY_WORDS,
-        settings=LoadSettingsForm(
+        settings=settings
+        or LoadSettingsForm(
             formdata=None,
             typical_week=current_user.typical_week,
             load_threshold=current_user.load_threshold,
         ),
-        **_burnout_context(),
+        **_burnout_context(burnout_form),
     )
+
+
+@bp.get("/load")
+@login_required
+def overview() -> tuple[str, int]:
+    return _overview()
 
 
 @bp.post("/load/burnout")
@@ -215,18 +222,7 @@ def burnout_check() -> Any:
         )
         if done:
             return redirect(url_for("load.overview", _anchor="burnout-heading"), 303)
-    return render_form(
-        "load/overview.html",
-        board=load.dashboard(db.session, current_user, utcnow()),
-        entries=load.recent(db.session, current_user),
-        words=INTENSITY_WORDS,
-        settings=LoadSettingsForm(
-            formdata=None,
-            typical_week=current_user.typical_week,
-            load_threshold=current_user.load_threshold,
-        ),
-        **_burnout_context(form),
-    )
+    return _overview(burnout_form=form)
 
 
 @bp.post("/load/settings")
@@ -247,15 +243,7 @@ def settings() -> Any:
         )
         if saved:
             return redirect(url_for("load.overview", _anchor="settings"), 303)
-    board = load.dashboard(db.session, current_user, utcnow())
-    return render_form(
-        "load/overview.html",
-        board=board,
-        entries=load.recent(db.session, current_user),
-        words=INTENSITY_WORDS,
-        settings=form,
-        **_burnout_context(),
-    )
+    return _overview(settings=form)
 
 
 @bp.post("/load/nudge")

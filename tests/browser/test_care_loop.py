@@ -8,7 +8,6 @@ leader accepts and sees who will reach out.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
@@ -28,7 +27,7 @@ from circles.services.circles import operations as circle_actions
 from circles.services.reach import operations as reach_actions
 from circles.services.reach.ways import ReachKind
 from tests.browser.conftest import PHONE, screenshot
-from tests.deploy.test_serve import PROJECT, ROOT, readme_run_command, runnable_steps
+from tests.deploy.test_serve import copy_project, readme_run_command, runnable_steps
 from tests.support.console import Console, free_port
 from tests.support.mailbox import Mailbox
 from tests.support.push_service import LocalPushService
@@ -88,14 +87,7 @@ def _people(database: Path, push: LocalPushService) -> None:
 @pytest.fixture
 def running(tmp_path: Path, mailbox: Mailbox) -> Iterator[tuple[str, LocalPushService]]:
     """The README's run command in a fresh copy, with its two people; yields the base URL."""
-    copy = tmp_path / "circles"
-    copy.mkdir()
-    for name in PROJECT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, copy / name)
+    copy = copy_project(tmp_path)
     port = free_port()
     env = {
         "PATH": "/usr/bin:/bin",

@@ -49,10 +49,9 @@ def runnable_steps(command: str) -> list[list[str]]:
     return flask_steps
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A copy of the project with its own instance folder (SQLite file, keys)."""
-    copy = tmp_path / "circles"
+def copy_project(folder: Path) -> Path:
+    """A copy of the project in `folder`, with its own instance folder (SQLite file, keys)."""
+    copy = folder / "circles"
     copy.mkdir()
     for name in PROJECT:
         source = ROOT / name
@@ -61,6 +60,11 @@ def project_copy(tmp_path: Path) -> Path:
         else:
             shutil.copy2(source, copy / name)
     return copy
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    return copy_project(tmp_path)
 
 
 @pytest.fixture

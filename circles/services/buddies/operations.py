@@ -12,7 +12,7 @@ from circles.models.circle import Circle
 from circles.models.user import User
 from circles.services.buddies.pairing import BuddyStatus, ensure_round, latest_round, status
 from circles.services.buddies.rounds import buddies_of
-from circles.services.idempotent import add_once
+from circles.services.idempotent import put
 from circles.timezones import local_date
 
 
@@ -46,13 +46,13 @@ def answer_met(session: DbSession, circle: Circle, user: User, answer: str, now:
     query = sa.select(BuddyMeeting).where(
         BuddyMeeting.round_id == current.id, BuddyMeeting.user_id == user.id
     )
-    existing = session.scalar(query)
-    if existing is not None:
-        existing.answer, existing.answered_at = answer, now
-        session.flush()
-        return
-    add_once(
+
+    def update(row: BuddyMeeting) -> None:
+        row.answer, row.answered_at = answer, now
+
+    put(
         session,
-        BuddyMeeting(round_id=current.id, user_id=user.id, answer=answer, answered_at=now),
         lambda: session.scalar(query),
+        lambda: BuddyMeeting(round_id=current.id, user_id=user.id, answer=answer, answered_at=now),
+        update,
     )

@@ -18,7 +18,7 @@ from circles.models.circle import Circle, Membership
 from circles.models.meetup import Attendance, MeetupFeeling, MeetupRun, MeetupSeries
 from circles.models.prompt import PromptAssignment
 from circles.models.user import User
-from circles.services.idempotent import add_once
+from circles.services.idempotent import add_once, put
 from circles.services.meetups import formats
 from circles.services.meetups.series import MeetupError, Occurrence
 from circles.services.reminders import outbox
@@ -184,15 +184,15 @@ def feel(session: DbSession, run: MeetupRun, user: User, feeling: str, now: date
     query = sa.select(MeetupFeeling).where(
         MeetupFeeling.run_id == run.id, MeetupFeeling.user_id == user.id
     )
-    existing = session.scalar(query)
-    if existing is not None:
-        existing.feeling, existing.answered_at = feeling, now
-        session.flush()
-        return
-    add_once(
+
+    def update(row: MeetupFeeling) -> None:
+        row.feeling, row.answered_at = feeling, now
+
+    put(
         session,
-        MeetupFeeling(run_id=run.id, user_id=user.id, feeling=feeling, answered_at=now),
         lambda: session.scalar(query),
+        lambda: MeetupFeeling(run_id=run.id, user_id=user.id, feeling=feeling, answered_at=now),
+        update,
     )
 
 
