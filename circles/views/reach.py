@@ -84,13 +84,8 @@ def sharing() -> Any:
     form = sharing_form(submitted=True)
     if form.validate_on_submit():
         chosen = set(form.circles.data or [])
-        cards = membership.circles_of(db.session, current_user)
-
-        def share() -> None:
-            for card in cards:
-                reach_actions.set_sharing(
-                    db.session, current_user, card.circle, card.circle.id in chosen
-                )
-
-        attempt(share, "Saved. Only the circles you ticked see how to reach you.")
+        attempt(
+            lambda: reach_actions.choose_circles(db.session, current_user, chosen),
+            "Saved. Only the circles you ticked see how to reach you.",
+        )
     return _back()

@@ -11,6 +11,7 @@ from circles.models.base import DbSession
 from circles.models.circle import Circle
 from circles.models.reach import ReachShare, ReachWay
 from circles.models.user import User
+from circles.services.circles import membership
 from circles.services.idempotent import add_once
 from circles.services.reach.ways import ReachError, ReachKind, normalise
 
@@ -56,6 +57,12 @@ def set_sharing(session: DbSession, user: User, circle: Circle, on: bool) -> Non
     elif not on and share is not None:
         session.delete(share)
         session.flush()
+
+
+def choose_circles(session: DbSession, user: User, chosen: set[int]) -> None:
+    """Share my ways with exactly these of my circles, and stop sharing with the others."""
+    for card in membership.circles_of(session, user):
+        set_sharing(session, user, card.circle, card.circle.id in chosen)
 
 
 def stop_sharing_in(session: DbSession, user_id: int, circle_id: int) -> None:
