@@ -67,18 +67,6 @@ def _empty_redis() -> None:
         store.flushdb()
 
 
-def _wait_until_answering(url: str, console: Console) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=5)
-            return
-        except requests.RequestException:
-            assert console.process.poll() is None, console.output
-            time.sleep(0.2)
-    raise AssertionError(f"{url} never answered:\n{console.output}")
-
-
 @pytest.fixture(scope="module")
 def nodes(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Two nodes (web + worker each) and Caddy in front; yields the three base URLs."""
@@ -135,7 +123,7 @@ def nodes(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                 ["caddy", "run", "--adapter", "caddyfile", "--config", str(caddyfile)], cwd=folder
             )
         )
-        _wait_until_answering(f"http://127.0.0.1:{front}/offline", caddy)
+        caddy.wait_for("serving initial configuration", timeout=90)  # Caddy's ready line
         yield {
             "a": f"http://127.0.0.1:{ports[0]}",
             "b": f"http://127.0.0.1:{ports[1]}",
