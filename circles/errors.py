@@ -41,9 +41,15 @@ def _wants_json() -> bool:
     return request.path.startswith("/push/") or request.is_json or best == "application/json"
 
 
-def _page(code: int) -> tuple[str, int]:
+def _page(code: int, said: str | None = None) -> tuple[str, int]:
     title, detail = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
-    return render_template("error.html", code=code, title=title, detail=detail), code
+    return render_template("error.html", code=code, title=title, detail=said or detail), code
+
+
+def _said(error: HTTPException) -> str | None:
+    """The app's own words given to abort() (fixed text, never user input), else None."""
+    description = error.description
+    return description if description and description != type(error).description else None
 
 
 def init_app(app: Flask) -> None:
@@ -70,7 +76,7 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException) -> Any:
         if _wants_json():
             return {"error": error.description}, error.code
-        return _page(error.code or 500)
+        return _page(error.code or 500, _said(error))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:

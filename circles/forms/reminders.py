@@ -22,6 +22,8 @@ LABELS = {
     Kind.checkin_soon: "An hour before a check-in",
     Kind.buddy_met: "A week into a pairing: did we meet?",
     Kind.missed_you: "When I've missed two meetups in a row",
+    Kind.presenter_asked: "When I'm asked to present at a meetup",
+    Kind.presenter_notes: "When notes from my presentation are waiting",
 }
 
 

@@ -24,6 +24,12 @@ from circles.models.meetup import (
 )
 from circles.models.monitoring import WorkerHeartbeat
 from circles.models.notification import Notification, PlanningMark, Status
+from circles.models.presenting import (
+    MeetupPresenter,
+    PresenterNote,
+    PresenterPrep,
+    PresenterState,
+)
 from circles.models.prompt import (
     DeckPrompt,
     LibraryPrompt,
@@ -51,6 +57,7 @@ __all__ = [
     "LibraryPrompt",
     "LoadEntry",
     "MeetupFeeling",
+    "MeetupPresenter",
     "MeetupRun",
     "MeetupSeries",
     "Membership",
@@ -58,6 +65,9 @@ __all__ = [
     "OccurrenceChange",
     "PlanningMark",
     "PrepNote",
+    "PresenterNote",
+    "PresenterPrep",
+    "PresenterState",
     "PromptAssignment",
     "PromptVote",
     "PulseResponse",

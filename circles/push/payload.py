@@ -46,6 +46,8 @@ _TTLS: Final[dict[Kind, int]] = {
     Kind.checkin_soon: HOUR,
     Kind.buddy_met: 3 * DAY,
     Kind.missed_you: 3 * DAY,
+    Kind.presenter_asked: 3 * DAY,
+    Kind.presenter_notes: 3 * DAY,
 }
 
 _URGENCIES: Final[dict[Kind, str]] = {
@@ -53,6 +55,7 @@ _URGENCIES: Final[dict[Kind, str]] = {
     Kind.checkin_soon: "high",
     Kind.prompt_assigned: "low",
     Kind.missed_you: "low",
+    Kind.presenter_notes: "low",
 }
 
 

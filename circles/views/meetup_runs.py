@@ -12,19 +12,13 @@ from circles.extensions import db
 from circles.forms.meetups import AttendanceForm, FeelingForm
 from circles.models.base import utcnow
 from circles.services.circles import membership as rules
-from circles.services.meetups import attendance, formats
+from circles.services.meetups import attendance, formats, live
 from circles.services.meetups.board import OccurrenceView, board
 from circles.services.meetups.series import Occurrence
 from circles.views.access import CircleAccess, occurrence_or_404
 from circles.views.helpers import attempt
 
 bp = Blueprint("meetup_runs", __name__, url_prefix="/circles/<int:circle_id>/meetups")
-
-
-def _may_record(access: CircleAccess, view: OccurrenceView) -> bool:
-    """The facilitator or a host records who came."""
-    facilitator = view.facilitator
-    return access.me.is_host or (facilitator is not None and facilitator.id == current_user.id)
 
 
 def _attendance_form(
@@ -53,7 +47,7 @@ def page_context(
         "run": run,
         "run_format_name": formats.get(run.format).name if run else "",
         "run_present_count": len(attendance.present_ids(db.session, run)) if run else 0,
-        "may_record": _may_record(access, view),
+        "may_record": live.may_run(view, current_user, access.me.is_host),
         "attendance_form": _attendance_form(occurrence, view),
         "was_there": was_there,
         "my_feeling": attendance.my_feeling(db.session, run, current_user)
@@ -84,7 +78,7 @@ def _back(occurrence: Occurrence, anchor: str) -> Any:
 def record(circle_id: int, series_id: int, key: str) -> Any:
     access, occurrence = occurrence_or_404(circle_id, series_id, key)
     (view,) = board(db.session, [occurrence], current_user)
-    if not _may_record(access, view):
+    if not live.may_run(view, current_user, access.me.is_host):
         abort(403)
     form = _attendance_form(occurrence, view, submitted=True)
     if not form.validate_on_submit():

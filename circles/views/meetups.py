@@ -19,14 +19,14 @@ from circles.models.checkin import SignalKind
 from circles.models.meetup import Answer, MeetupSeries
 from circles.services.checkins import signals as checkins
 from circles.services.meetups import calendar as calendar_feed
-from circles.services.meetups import formats, prep_notes
+from circles.services.meetups import formats, live, prep_notes
 from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
 from circles.timezones import local
-from circles.views import meetup_runs
+from circles.views import meetup_runs, presenting
 from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
 from circles.views.calendar import conditional
 from circles.views.helpers import attempt, attempt_form, render_form, safe_next
@@ -112,6 +112,8 @@ def show(circle_id: int, series_id: int, key: str) -> str:
         ],
         viewer_time=local(occurrence.start, current_user.time_zone),
         **meetup_runs.page_context(access, occurrence, view),
+        **presenting.page_context(access, occurrence),
+        may_run=live.may_run(view, current_user, access.me.is_host),
     )
 
 

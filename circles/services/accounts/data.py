@@ -14,6 +14,7 @@ from circles.models.circle import Circle, Membership, Role
 from circles.models.load import BurnoutCheck, LoadEntry
 from circles.models.meetup import Rsvp
 from circles.models.notification import Notification
+from circles.models.presenting import PresenterNote, PresenterPrep
 from circles.models.prompt import DeckPrompt, PrepNote, PromptAssignment, PromptVote
 from circles.models.push import PushSubscription
 from circles.models.reach import ReachShare, ReachWay
@@ -89,6 +90,31 @@ _EXPORTED: list[tuple[str, Any, str, tuple[Any, ...], tuple[str, ...]]] = [
     ("ways_to_reach_me", ReachWay, "user_id", (), ("kind", "value", "created_at")),
     ("burnout_checks", BurnoutCheck, "user_id", (), ("answer", "checked_at")),
     ("ways_shared_with_circles", ReachShare, "user_id", (), ("circle_id",)),
+    (
+        "prep_to_present",
+        PresenterPrep,
+        "user_id",
+        (),
+        (
+            "series_id",
+            "occurrence_key",
+            "situation",
+            "meaning",
+            "tried",
+            "wanted",
+            "not_wanted",
+            "on_screen",
+            "updated_at",
+        ),
+    ),
+    # Notes written for me when I presented (the notes I wrote are the presenter's, not mine).
+    (
+        "notes_for_me_as_presenter",
+        PresenterNote,
+        "presenter_id",
+        (),
+        ("series_id", "occurrence_key", "body", "created_at"),
+    ),
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -27,6 +27,8 @@ from circles.services.reminders.kinds import Kind
 FEELINGS = ("helped", "neutral", "hard")
 FEELING_COUNTS_FROM = 3
 HISTORY_LENGTH = 12
+# A facilitator may open the meetup a little before its time and end it then.
+EARLY_START = timedelta(minutes=30)
 
 
 def run_of(session: DbSession, occurrence: Occurrence) -> MeetupRun | None:
@@ -53,7 +55,7 @@ def record(
     """Store who came and the format that ran (again: the new list replaces the old)."""
     if occurrence.cancelled:
         raise MeetupError("This meetup was cancelled.")
-    if occurrence.start > now:
+    if occurrence.start - EARLY_START > now:
         raise MeetupError("This meetup hasn't started yet.")
     members = set(
         session.scalars(

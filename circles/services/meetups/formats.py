@@ -25,12 +25,20 @@ class StepKind(enum.StrEnum):
     SINGLE = "single"  # one speaker: the presenter
 
 
+class FacilitatorTurn(enum.StrEnum):
+    FIRST = "first"  # the facilitator opens the round (check-in)
+    LAST = "last"  # the facilitator closes it (check-out)
+
+
 @dataclass(frozen=True)
 class Step:
     title: str
     kind: StepKind
     minutes: int
     words: str
+    facilitator: FacilitatorTurn | None = None  # rounds only
+    experience: bool = False  # remind: experience, not advice
+    prompt: bool = False  # the prompt is read out in full at this step
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,24 @@ def _text(item: dict[str, Any], name: str, where: str) -> str:
     return value.strip()
 
 
+def _flag(item: dict[str, Any], name: str, where: str) -> bool:
+    value = item.get(name, False)
+    if not isinstance(value, bool):
+        raise FormatDataError(f"{where}: '{name}' must be true or false")
+    return value
+
+
+def _facilitator_turn(step: dict[str, Any], where: str) -> FacilitatorTurn | None:
+    value = step.get("facilitator")
+    if value is None:
+        return None
+    if value not in FacilitatorTurn.__members__.values():
+        raise FormatDataError(f"{where}: facilitator must be one of {', '.join(FacilitatorTurn)}")
+    if step.get("kind") != StepKind.ROUND:
+        raise FormatDataError(f"{where}: only a round has a facilitator's turn")
+    return FacilitatorTurn(value)
+
+
 def parse(document: Any) -> dict[str, Format]:
     """The formats in a data document, each checked; FormatDataError says what is wrong where."""
     if not isinstance(document, dict) or not isinstance(document.get("formats"), list):
@@ -101,6 +127,9 @@ def parse(document: Any) -> dict[str, Format]:
                     StepKind(step["kind"]),
                     minutes,
                     _text(step, "words", at),
+                    _facilitator_turn(step, at),
+                    _flag(step, "experience", at),
+                    _flag(step, "prompt", at),
                 )
             )
         found[key] = Format(

@@ -27,6 +27,8 @@ class Kind(StrEnum):
     checkin_soon = "checkin_soon"
     buddy_met = "buddy_met"
     missed_you = "missed_you"
+    presenter_asked = "presenter_asked"
+    presenter_notes = "presenter_notes"
 
 
 TITLE: Final = "Circles"
@@ -44,6 +46,8 @@ _BODIES: Final[dict[Kind, str]] = {
     Kind.checkin_soon: "Your check-in with a peer is in an hour",
     Kind.buddy_met: "Did you and your buddy meet?",
     Kind.missed_you: "Your circle would love to see you at the next meetup",
+    Kind.presenter_asked: "You're asked to present at an upcoming meetup",
+    Kind.presenter_notes: "Notes from your circle are waiting for you",
 }
 
 

@@ -21,6 +21,13 @@ def test_the_four_formats_ship_with_their_steps() -> None:
     assert forum.has_presenter and not formats.FORMATS["circle_round"].has_presenter
     assert [s.kind for s in forum.steps][:2] == [StepKind.ROUND, StepKind.SINGLE]
     assert formats.FORMATS["topic_dinner"].steps[0].minutes == 15
+    checkin, *_rest, closing = forum.steps
+    assert (checkin.facilitator, closing.facilitator) == ("first", "last")
+    assert [s.title for s in forum.steps if s.experience] == [
+        "Clarifying questions",
+        "Sharing experience",
+    ]
+    assert [s.title for s in formats.FORMATS["circle_round"].steps if s.prompt] == ["The prompt"]
     assert formats.get("gone-from-the-data") is formats.FORMATS["circle_round"]
 
 
@@ -40,6 +47,9 @@ def _broken(change: Any) -> dict[str, Any]:
         (lambda d: d["formats"][3].update(key="forum"), "used twice"),
         (lambda d: d["formats"][0].update(key="renamed"), "default format"),
         (lambda d: d["formats"][1].update(name=" "), "'name' must be non-empty"),
+        (lambda d: d["formats"][0]["steps"][0].update(facilitator="middle"), "facilitator must"),
+        (lambda d: d["formats"][0]["steps"][2].update(facilitator="first"), "only a round"),
+        (lambda d: d["formats"][1]["steps"][3].update(experience="yes"), "true or false"),
     ],
 )
 def test_bad_format_data_is_refused_saying_where(change: Any, says: str) -> None:
