@@ -14,11 +14,12 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from circles.extensions import db
-from circles.models import Invite, Membership
+from circles.models import Invite, Membership, PresenterNote
 from circles.models.base import utcnow
 from circles.services.checkins import operations as checkin_actions
 from circles.services.circles import operations as circle_actions
 from circles.services.meetups import operations as meetup_actions
+from circles.services.meetups import presenting
 from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
@@ -52,12 +53,22 @@ def _samples(
             duration_minutes=90,
             repeat=Repeat.WEEKLY,
             rotate_facilitator=True,
+            format="forum",  # a presenter's routes need a format with a presenter
         )
         series = meetup_actions.schedule_series(
             db.session, db.session.merge(circle), db.session.merge(host), plan
         )
         db.session.commit()
         (first,) = meetups.upcoming(db.session, [circle.id], utcnow(), per_circle=1)
+        presenting.volunteer(db.session, first, db.session.merge(host), utcnow())
+        note = PresenterNote(
+            series_id=series.id,
+            occurrence_key=first.key,
+            presenter_id=host.id,
+            author_id=member.id,
+            body="For you.",
+        )
+        db.session.add(note)
         prompts.sync_library(db.session)
         signal = checkin_actions.raise_signal(
             db.session, circle.id, db.session.merge(member), utcnow()
@@ -79,6 +90,7 @@ def _samples(
             "signal_id": signal.id,
             "with_user_id": member.id,
             "library_key": prompts.library_data()[0]["key"],
+            "note_id": note.id,
         }
     return {"host": host, "ids": ids}
 
