@@ -53,8 +53,10 @@ def _scene(app: Flask, make_user, make_circle) -> dict[str, str]:
             "duration_minutes": "90",
             "repeat": "weekly",
             "video_url": "https://meet.example.org/circle",
+            "format": "forum",
         },
     ).headers["Location"]
+    setup.post(meetup + "/presenter/volunteer")
     setup.post(f"/circles/{circle.id}/prompts", data={"text": "What are you still carrying?"})
     invite = setup.post(
         f"/circles/{circle.id}/host/invites", data={"valid_days": "7"}, follow_redirects=True
@@ -131,6 +133,9 @@ def test_every_main_page_has_no_html_error(
         scene["meetup"],
         f"{scene['meetup']}/move",
         f"{scene['meetup']}/edit",
+        f"{scene['meetup']}/run",
+        f"{scene['meetup']}/my-prep-to-present",
+        f"{scene['meetup']}/notes-for-me",
         f"{circle}/prompts",
         f"{circle}/prompts/library",
         f"{circle}/pulse",

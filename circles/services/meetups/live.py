@@ -32,7 +32,7 @@ class ScreenStep:
     step: formats.Step
     order: list[Person]  # a round's speakers, facilitator first or last as the step says
     speaker: User | None  # a single speaker's step: the presenter
-    shows_prep: bool  # the presenter chose to show their prep, at their first step
+    presentation: bool  # the presenter's first step: their prep (if shown), notes for them
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def screen(
             if step.kind is StepKind.ROUND
             else [],
             presenter if step.kind is StepKind.SINGLE else None,
-            prep is not None and n == first_single,
+            n == first_single,
         )
         for n, step in enumerate(fmt.steps)
     ]
