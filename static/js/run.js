@@ -110,7 +110,7 @@ function enableRun(root) {
     const turn = step.querySelector("[data-turn]");
     turn.hidden = false;
     step.querySelector("[data-speaker]").textContent = next.length ? nameOf(next[0]) : "";
-    step.querySelector(".run-speaker").hidden = !next.length;
+    step.querySelector("[data-now]").hidden = !next.length;
     step.querySelector("[data-round-done]").hidden = next.length > 0;
     for (const name of ["next-speaker", "pass", "later"]) {
       step.querySelector(`[data-action="${name}"]`).hidden = !next.length;
@@ -132,6 +132,9 @@ function enableRun(root) {
     });
     root.querySelector('[data-action="back"]').disabled = state.step === 0;
     root.querySelector('[data-action="next-step"]').hidden = state.step >= steps.length - 1;
+    const last = state.step >= steps.length - 1;
+    root.querySelector("[data-end]").classList.toggle("primary", !running || last);
+    root.querySelector("[data-here-count]").textContent = String(here().length);
     const step = steps[state.step];
     if (running && step.dataset.kind === "round") renderRound(step, state.step);
     tick();
@@ -157,6 +160,7 @@ function enableRun(root) {
     start() {
       const now = Date.now();
       state = { started: now, step: 0, stepAt: now, rounds: {}, present: here() };
+      root.querySelector("[data-present]").open = false; // the step, not the list, fills the screen
       keepAwake();
     },
     "next-step"() {
