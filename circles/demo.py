@@ -19,6 +19,7 @@ from circles.services.checkins import operations as checkins
 from circles.services.circles import membership
 from circles.services.circles import operations as circle_actions
 from circles.services.meetups import operations as meetup_actions
+from circles.services.meetups import presenting
 from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
@@ -90,6 +91,7 @@ def seed(session: DbSession, passwords: Passwords, now: datetime) -> bool:
             repeat=Repeat.BIWEEKLY,
             video_url="https://meet.example.org/thursday-leaders",
             rotate_facilitator=True,
+            format="forum",
         ),
     )
     prompts.sync_library(session)
@@ -122,6 +124,17 @@ def _fill_next_meetup(
     for person, answer in zip(people, answers, strict=True):
         meetup_actions.set_rsvp(session, occurrence, person, answer, now)
     prompt_actions.assign_prompt(session, occurrence, prompt, now)
+    presenting.volunteer(session, occurrence, people[1], now)
+    presenting.save_prep(
+        session,
+        occurrence,
+        people[1],
+        presenting.Prep(
+            situation="Two of my reports are in conflict and both come to me every week.",
+            wanted="How you have handled being everyone's go-between.",
+            not_wanted="A process to fix it.",
+        ),
+    )
 
 
 def _load_arc(session: DbSession, host: User, now: datetime) -> None:

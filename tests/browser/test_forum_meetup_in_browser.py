@@ -108,7 +108,9 @@ def test_a_whole_forum_meetup_with_a_dropped_connection(
     expect(_current(facilitator, ".run-order li").last).to_contain_text("Fay")  # goes last
     expect(facilitator.get_by_role("button", name="Next step")).to_be_hidden()
     facilitator.get_by_role("button", name="End the meetup and save who came").click()
-    expect(facilitator.get_by_text("You're offline. Who came is kept on this phone")).to_be_visible()
+    expect(
+        facilitator.get_by_text("You're offline. Who came is kept on this phone")
+    ).to_be_visible()
     screenshot(facilitator, "run-ended-offline-dark")
     facilitator.context.set_offline(False)
     expect(facilitator.get_by_text("Ran as Forum, with 4 there.")).to_be_visible()
