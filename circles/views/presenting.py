@@ -19,7 +19,7 @@ from circles.forms.presenting import (
 )
 from circles.models.base import utcnow
 from circles.services.circles import membership as rules
-from circles.services.meetups import presenting
+from circles.services.meetups import attendance, presenting
 from circles.services.meetups.series import Occurrence
 from circles.views.access import CircleAccess, occurrence_or_404
 from circles.views.helpers import attempt, attempt_form, render_form, safe_next
@@ -191,9 +191,12 @@ def notes_for_me(circle_id: int, series_id: int, key: str) -> Any:
     notes = presenting.notes_for(db.session, occurrence, current_user)
     if not notes and not presenting.is_presenter(db.session, occurrence, current_user):
         abort(404)
+    # Read afterwards: not while presenting, so the notes wait until the meetup is over.
+    over = occurrence.end <= utcnow() or attendance.run_of(db.session, occurrence) is not None
     return render_template(
         "meetups/notes_for_me.html",
-        notes=notes,
+        notes=notes if over else [],
+        waiting=0 if over else len(notes),
         circle=access.circle,
         occurrence=occurrence,
         button=ConfirmForm(formdata=None),

@@ -118,6 +118,9 @@ def test_a_host_asks_a_member_who_accepts_prepares_in_private_and_reads_notes(
     for role in ("member", "host", "facilitator"):
         assert note not in text(clients[role].get(path))
         assert clients[role].get(path + "/notes-for-me").status_code == 404
+    assert "1 note is waiting" in text(clients["presenter"].get(path + "/notes-for-me"))
+    there = [str(users[r].id) for r in ("facilitator", "presenter", "member")]
+    clients["facilitator"].post(path + "/attendance", data={"present": there, "format": "forum"})
     notes_page = text(clients["presenter"].get(path + "/notes-for-me"))
     assert note in notes_page and "Bo" in notes_page
     with app.app_context():
@@ -260,3 +263,14 @@ def test_prep_and_notes_for_me_are_in_my_export_and_go_with_my_account(
     assert mine["notes_for_me_as_presenter"][0]["body"] == "Thinking of you."
     theirs = clients["member"].get("/me/export").get_json()
     assert theirs["prep_to_present"] == [] and theirs["notes_for_me_as_presenter"] == []
+
+
+def test_notes_wait_until_the_meetup_is_over(app: Flask, forum: dict[str, Any]) -> None:
+    path, users, clients = forum["path"], forum["users"], forum["clients"]
+    clients["presenter"].post(path + "/presenter/volunteer")
+    clients["member"].post(path + "/notes-for-presenter", data={"body": "Breathe."})
+    waiting = text(clients["presenter"].get(path + "/notes-for-me"))
+    assert "1 note is waiting for you" in waiting and "Breathe." not in waiting
+    there = [str(users[r].id) for r in ("facilitator", "presenter", "member")]
+    clients["facilitator"].post(path + "/attendance", data={"present": there, "format": "forum"})
+    assert "Breathe." in text(clients["presenter"].get(path + "/notes-for-me"))
