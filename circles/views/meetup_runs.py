@@ -11,6 +11,8 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from circles.extensions import db
 from circles.forms.meetups import AttendanceForm, FeelingForm
 from circles.models.base import utcnow
+from circles.models.user import User
+from circles.services.buddies import pairing
 from circles.services.circles import membership as rules
 from circles.services.meetups import attendance, formats, live
 from circles.services.meetups.board import OccurrenceView, board
@@ -57,7 +59,16 @@ def page_context(
         if run is not None and access.me.is_host
         else None,
         "feeling_form": FeelingForm(formdata=None),
+        "checkin_with": _checkin_with(access, view) if was_there else [],
     }
+
+
+def _checkin_with(access: CircleAccess, view: OccurrenceView) -> list[User]:
+    """Whom "I'd like a check-in after this" can go to: the facilitator and my buddies."""
+    people = [view.facilitator] if view.facilitator is not None else []
+    people += pairing.my_buddies(db.session, access.circle, current_user)
+    unique = {person.id: person for person in people if person.id != current_user.id}
+    return list(unique.values())
 
 
 def _back(occurrence: Occurrence, anchor: str) -> Any:

@@ -197,6 +197,14 @@ def test_the_screen_runs_for_the_facilitator_and_host_and_members_follow(
     assert "Forum" in history and "Bo, Fay, Pia" in history
     refused = clients["member"].post(path + "/attendance", data={"present": there})
     assert refused.status_code == 403
+    # Someone who came can ask for a check-in with the facilitator or their buddy.
+    clients["host"].post(
+        f"/circles/{forum['circle'].id}/host/buddies", data={"on": "y", "period_days": "14"}
+    )
+    after = text(clients["member"].get(path))
+    assert "I'd like a check-in after this" in after and "Fay (facilitator)" in after
+    assert "(buddy)" in after
+    assert "I'd like a check-in after this" not in text(clients["host"].get(path))  # not there
 
 
 # Every presenting and screen route, for every role: (method, path suffix, {role: status}).
