@@ -16,7 +16,16 @@ class PresenterState(enum.StrEnum):
     PRESENTING = "presenting"  # they volunteered, or accepted when asked
 
 
-class MeetupPresenter(Base):
+class _OfOccurrence:
+    """Belongs to one occurrence of a meetup series (gone with the series)."""
+
+    series_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("meetup_series.id", ondelete="CASCADE")
+    )
+    occurrence_key: so.Mapped[str] = so.mapped_column(sa.String(20))
+
+
+class MeetupPresenter(_OfOccurrence, Base):
     """The one member presenting at an occurrence (or asked to)."""
 
     __tablename__ = "meetup_presenter"
@@ -26,10 +35,6 @@ class MeetupPresenter(Base):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    series_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("meetup_series.id", ondelete="CASCADE")
-    )
-    occurrence_key: so.Mapped[str] = so.mapped_column(sa.String(20))
     user_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
     )
@@ -40,17 +45,13 @@ class MeetupPresenter(Base):
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class PresenterPrep(Base):
+class PresenterPrep(_OfOccurrence, Base):
     """The presenter's private prep, in the forum practice's five questions. Author-only."""
 
     __tablename__ = "presenter_prep"
     __table_args__ = (sa.UniqueConstraint("series_id", "occurrence_key", "user_id"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    series_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("meetup_series.id", ondelete="CASCADE")
-    )
-    occurrence_key: so.Mapped[str] = so.mapped_column(sa.String(20))
     user_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
     )
@@ -64,16 +65,12 @@ class PresenterPrep(Base):
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class PresenterNote(Base):
+class PresenterNote(_OfOccurrence, Base):
     """A note for the presenter: theirs alone once sent (not the author's, nor the host's)."""
 
     __tablename__ = "presenter_note"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    series_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("meetup_series.id", ondelete="CASCADE")
-    )
-    occurrence_key: so.Mapped[str] = so.mapped_column(sa.String(20))
     presenter_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
     )

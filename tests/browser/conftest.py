@@ -80,18 +80,24 @@ def live_server(served_app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
+def phone_context(browser: Any, live_server: str, **options: Any) -> Any:
+    """A phone-sized (390 x 844) browser context of its own; `options` override the phone's."""
+    settings: dict[str, Any] = {
+        "viewport": PHONE,
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "base_url": live_server,
+        "timezone_id": "America/Chicago",
+        "service_workers": "allow",
+    }
+    return browser.new_context(**(settings | options))
+
+
 @pytest.fixture
 def phone(browser: Any, live_server: str) -> Iterator[Any]:
     """A new phone-sized page (390 x 844) in its own browser context."""
-    context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        base_url=live_server,
-        timezone_id="America/Chicago",
-        service_workers="allow",
-    )
+    context = phone_context(browser, live_server)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

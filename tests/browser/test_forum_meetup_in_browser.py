@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import phone_context, screenshot
 from tests.browser.test_circles_in_browser import _log_in
 from tests.conftest import logged_in
 from tests.views.test_presenting import PREP, forum_now
@@ -21,15 +21,7 @@ NOTE = "What you said about carrying it alone stayed with me. Coffee next week?"
 
 
 def _phone(browser: Any, live_server: str, email: str, scheme: str = "light") -> Any:
-    context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        base_url=live_server,
-        timezone_id="Europe/London",
-        color_scheme=scheme,
-    )
+    context = phone_context(browser, live_server, timezone_id="Europe/London", color_scheme=scheme)
     page = context.new_page()
     page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
     _log_in(page, email)

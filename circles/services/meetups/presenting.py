@@ -94,6 +94,27 @@ def _is_member(session: DbSession, occurrence: Occurrence, user_id: int) -> bool
     )
 
 
+def _claim(
+    session: DbSession,
+    occurrence: Occurrence,
+    user_id: int,
+    state: PresenterState,
+    asked_by: int | None,
+) -> MeetupPresenter:
+    """The occurrence's presenter row, new; or the one a concurrent request stored first."""
+    return add_once(
+        session,
+        MeetupPresenter(
+            series_id=occurrence.series.id,
+            occurrence_key=occurrence.key,
+            user_id=user_id,
+            state=state.value,
+            asked_by_id=asked_by,
+        ),
+        lambda: _row(session, occurrence),
+    )
+
+
 def volunteer(session: DbSession, occurrence: Occurrence, user: User, now: datetime) -> None:
     """The member presents at this meetup (accepting if they had been asked)."""
     _open(occurrence, now)
@@ -105,16 +126,7 @@ def volunteer(session: DbSession, occurrence: Occurrence, user: User, now: datet
             raise MeetupError(f"{name} is presenting at this meetup.")
         raise MeetupError(f"{name} has been asked to present at this meetup.")
     if row is None:
-        row = add_once(
-            session,
-            MeetupPresenter(
-                series_id=occurrence.series.id,
-                occurrence_key=occurrence.key,
-                user_id=user.id,
-                state=PresenterState.PRESENTING.value,
-            ),
-            lambda: _row(session, occurrence),
-        )
+        row = _claim(session, occurrence, user.id, PresenterState.PRESENTING, None)
         if row.user_id != user.id:
             raise MeetupError("Someone else offered to present a moment ago.")
     row.state = PresenterState.PRESENTING.value
@@ -138,17 +150,7 @@ def ask(
     if row is not None and row.user_id == member.id:
         return member  # already asked, or already presenting
     if row is None:
-        row = add_once(
-            session,
-            MeetupPresenter(
-                series_id=occurrence.series.id,
-                occurrence_key=occurrence.key,
-                user_id=member.id,
-                state=PresenterState.ASKED.value,
-                asked_by_id=host.id,
-            ),
-            lambda: _row(session, occurrence),
-        )
+        row = _claim(session, occurrence, member.id, PresenterState.ASKED, host.id)
     row.user_id, row.state, row.asked_by_id = member.id, PresenterState.ASKED.value, host.id
     session.flush()
     outbox.enqueue(
