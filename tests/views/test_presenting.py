@@ -184,6 +184,7 @@ def test_the_screen_runs_for_the_facilitator_and_host_and_members_follow(
     follower = text(clients["member"].get(path + "/run"))
     assert "Fay runs the meetup from this screen" in follower
     assert "Start the meetup" not in follower and "Who's here" not in follower
+    assert "The meetup's steps" in follower and "Run this meetup" not in follower
     assert logged_in(app, make_user()).get(path + "/run").status_code == 404
     assert "Run this meetup" in text(clients["facilitator"].get(path))
     assert "Follow the meetup's steps" in text(clients["member"].get(path))
