@@ -35,7 +35,7 @@ def rerender_on_csrf_error(view: F) -> F:
     return view
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     """Scripts (push, the offline log queue) get JSON errors; people get pages."""
     best = request.accept_mimetypes.best
     return request.path.startswith("/push/") or request.is_json or best == "application/json"
@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
         if view is not None and getattr(view, "rerender_on_csrf_error", False):
             # The view's own form validation fails on the same token and shows the message.
             return view(**(request.view_args or {}))
-        if _wants_json():
+        if wants_json():
             return {"error": "The page's security token is missing or expired. Reload it."}, 400
         return _page(400)
 
@@ -74,7 +74,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
-        if _wants_json():
+        if wants_json():
             return {"error": error.description}, error.code
         return _page(error.code or 500, _said(error))
 

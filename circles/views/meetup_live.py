@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from circles.extensions import db
 from circles.forms.presenting import PresenterNoteForm
 from circles.models.base import utcnow
-from circles.services.meetups import live, presenting
+from circles.services.meetups import attendance, live, presenting
 from circles.services.meetups.board import board
 from circles.services.prompts import deck as prompts
 from circles.views.access import occurrence_or_404
@@ -41,4 +41,5 @@ def run(circle_id: int, series_id: int, key: str) -> str:
         screen=screen,
         note_form=PresenterNoteForm(formdata=None) if may_note else None,
         cancelled=occurrence.cancelled,
+        too_early=occurrence.start - attendance.EARLY_START > utcnow(),
     )

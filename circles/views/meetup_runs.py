@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, url_for
+from flask import Blueprint, abort, get_flashed_messages, redirect, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 
+from circles.errors import wants_json
 from circles.extensions import db
 from circles.forms.meetups import AttendanceForm, FeelingForm
 from circles.models.base import utcnow
@@ -94,7 +95,7 @@ def record(circle_id: int, series_id: int, key: str) -> Any:
     form = _attendance_form(occurrence, view, submitted=True)
     if not form.validate_on_submit():
         abort(400, "Tick the members who were there.")
-    attempt(
+    done = attempt(
         lambda: attendance.record(
             db.session,
             occurrence,
@@ -105,6 +106,12 @@ def record(circle_id: int, series_id: int, key: str) -> Any:
         ),
         "Saved: who came and the format that ran.",
     )
+    if wants_json():
+        # The meetup screen sends its end with fetch: say the outcome, not a page that ate it.
+        if done is None:
+            said = get_flashed_messages()
+            return {"error": said[-1] if said else "That couldn't be saved."}, 409
+        return {"saved": True, "url": _back(occurrence, "after-heading").location}
     return _back(occurrence, "after-heading")
 
 

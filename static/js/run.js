@@ -230,7 +230,7 @@ function enableRun(root) {
       response = await fetch(pending.action, {
         method: "POST",
         body: pending.body,
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
         credentials: "same-origin",
       });
     } catch {
@@ -243,13 +243,14 @@ function enableRun(root) {
       return;
     }
     localStorage.removeItem(pendingKey);
-    if (!response.ok) {
-      say("That couldn't be saved. Reload this page and end the meetup again.");
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok || !answer.url) {
+      say(answer.error || "That couldn't be saved. Reload this page and end the meetup again.");
       return;
     }
     localStorage.removeItem(storeKey);
     if (lock) lock.release();
-    window.location.assign(`${response.url.split("#")[0]}#after-heading`);
+    window.location.assign(answer.url);
   }
 
   form.addEventListener("submit", (event) => {

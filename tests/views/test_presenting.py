@@ -190,10 +190,18 @@ def test_the_screen_runs_for_the_facilitator_and_host_and_members_follow(
     assert "Follow the meetup's steps" in text(clients["member"].get(path))
 
     there = [str(users[r].id) for r in ("facilitator", "presenter", "member")]
+    # The screen ends the meetup with fetch, asking for JSON: it is told where to go next.
     ended = clients["facilitator"].post(
-        path + "/attendance", data={"present": there, "format": "forum"}
+        path + "/attendance",
+        data={"present": there, "format": "forum"},
+        headers={"Accept": "application/json"},
     )
-    assert ended.status_code == 303
+    assert ended.status_code == 200 and ended.get_json() == {
+        "saved": True,
+        "url": ended.get_json()["url"],
+    }
+    assert ended.get_json()["url"].endswith(path + "#after-heading")
+    assert "Saved: who came" in text(clients["facilitator"].get(path))
     history = text(clients["member"].get(f"/circles/{forum['circle'].id}"))
     assert "Forum" in history and "Bo, Fay, Pia" in history
     refused = clients["member"].post(path + "/attendance", data={"present": there})
@@ -283,3 +291,32 @@ def test_notes_wait_until_the_meetup_is_over(app: Flask, forum: dict[str, Any]) 
     there = [str(users[r].id) for r in ("facilitator", "presenter", "member")]
     clients["facilitator"].post(path + "/attendance", data={"present": there, "format": "forum"})
     assert "Breathe." in text(clients["presenter"].get(path + "/notes-for-me"))
+
+
+def test_ending_a_meetup_that_has_not_begun_says_why(
+    app: Flask, make_user: Any, make_circle: Any
+) -> None:
+    host = make_user(display_name="Hana")
+    circle = make_circle(host)
+    hana = logged_in(app, host)
+    soon = hana.post(
+        f"/circles/{circle.id}/meetups/new",
+        data={
+            "start_date": (utcnow() + timedelta(days=10)).date().isoformat(),
+            "start_time": "19:00",
+            "duration_minutes": "90",
+            "repeat": "none",
+            "format": "circle_round",
+        },
+    )
+    path = soon.headers["Location"]
+    assert "who came can be saved from half an hour before it starts" in text(
+        hana.get(path + "/run")
+    )
+    refused = hana.post(
+        path + "/attendance",
+        data={"present": [str(host.id)], "format": "circle_round"},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 409
+    assert refused.get_json() == {"error": "This meetup hasn't started yet."}
