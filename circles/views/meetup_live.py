@@ -28,6 +28,7 @@ def run(circle_id: int, series_id: int, key: str) -> str:
         current_user,
         is_host=access.me.is_host,
         prompt=assignment.text if assignment else None,
+        now=utcnow(),
     )
     may_note = (
         screen.presenter is not None

@@ -42,7 +42,7 @@ def page_context(
     access: CircleAccess, occurrence: Occurrence, view: OccurrenceView
 ) -> dict[str, Any]:
     """What the meetup page shows once the meetup has begun."""
-    if occurrence.cancelled or occurrence.start > utcnow():
+    if occurrence.cancelled or occurrence.start - attendance.EARLY_START > utcnow():
         return {"run": None, "may_record": False, "was_there": False}
     run = attendance.run_of(db.session, occurrence)
     was_there = run is not None and current_user.id in attendance.present_ids(db.session, run)

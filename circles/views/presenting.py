@@ -159,7 +159,9 @@ def prep(circle_id: int, series_id: int, key: str) -> Any:
             lambda: presenting.save_prep(db.session, occurrence, current_user, answers),
             form,
             "situation",
-            "Your prep is saved. Only you see it.",
+            "Your prep is saved. The facilitator's screen shows it at your step; no one else's."
+            if answers.on_screen
+            else "Your prep is saved. Only you see it.",
         ):
             return redirect(request.path, 303)
     return render_form(

@@ -9,6 +9,7 @@ function enableRun(root) {
   const storeKey = root.dataset.store;
   const pendingKey = `${storeKey}:end`;
   const facilitator = Number(root.dataset.facilitator || 0);
+  const presenter = Number(root.dataset.presenter || 0);
   const steps = [...root.querySelectorAll(".run-step")];
   const boxes = [...root.querySelectorAll('input[name="present"]')];
   const form = root.querySelector("#run-end");
@@ -38,14 +39,20 @@ function enableRun(root) {
     return turn === "first" ? [facilitator, ...rest] : [...rest, facilitator];
   }
 
+  // Who speaks in a step's round: those here, less the presenter where they listen.
+  function speakers(index) {
+    const listens = steps[index].hasAttribute("data-presenter-listens");
+    return here().filter((id) => !(listens && id === presenter));
+  }
+
   function round(index) {
     if (!state.rounds[index]) {
       const turn = steps[index].dataset.facilitator;
-      state.rounds[index] = { order: placeFacilitator(here(), turn), done: [], passed: [], at: Date.now() };
+      state.rounds[index] = { order: placeFacilitator(speakers(index), turn), done: [], passed: [], at: Date.now() };
     }
     const current = state.rounds[index];
     // Follow who is marked here: newcomers join the end, people unmarked before their turn leave.
-    const ids = here();
+    const ids = speakers(index);
     current.order = current.order.filter((id) => ids.includes(id) || current.done.includes(id));
     for (const id of ids) if (!current.order.includes(id)) current.order.push(id);
     return current;
@@ -125,7 +132,9 @@ function enableRun(root) {
   function render() {
     const running = Boolean(state.started);
     for (const part of root.querySelectorAll("[data-running]")) part.hidden = !running;
-    for (const part of root.querySelectorAll("[data-idle]")) part.hidden = running;
+    // A meetup whose end is saved is not started again; its list can still be corrected.
+    const ended = root.hasAttribute("data-ended");
+    for (const part of root.querySelectorAll("[data-idle]")) part.hidden = running || ended;
     for (const part of root.querySelectorAll("[data-step-clock]")) part.hidden = !running;
     steps.forEach((step, index) => {
       step.hidden = running && index !== state.step;
@@ -172,6 +181,7 @@ function enableRun(root) {
     back() {
       state.step = Math.max(0, state.step - 1);
       state.stepAt = Date.now();
+      steps[state.step].scrollIntoView({ block: "start" });
     },
     "next-speaker"() {
       const r = round(state.step);
@@ -218,6 +228,7 @@ function enableRun(root) {
   function say(text) {
     endStatus.textContent = text;
     endStatus.hidden = false;
+    endStatus.scrollIntoView({ block: "center" });
   }
 
   // The end is kept on this phone first, so a dropped connection loses nothing.

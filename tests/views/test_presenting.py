@@ -111,6 +111,7 @@ def test_a_host_asks_a_member_who_accepts_prepares_in_private_and_reads_notes(
         assert PREP["situation"] not in text(clients[role].get(path))
     # Shown on the screen at her step, because she chose it.
     assert PREP["situation"] in text(clients["facilitator"].get(path + "/run"))
+    assert PREP["situation"] not in text(clients["member"].get(path + "/run"))  # following
 
     note = "You held that team together; I did the same with walks and it helped me too."
     sent = clients["member"].post(path + "/notes-for-presenter", data={"body": note})

@@ -39,6 +39,7 @@ class Step:
     facilitator: FacilitatorTurn | None = None  # rounds only
     experience: bool = False  # remind: experience, not advice
     prompt: bool = False  # the prompt is read out in full at this step
+    presenter_listens: bool = False  # a round the presenter sits out, listening
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def parse(document: Any) -> dict[str, Format]:
                     _facilitator_turn(step, at),
                     _flag(step, "experience", at),
                     _flag(step, "prompt", at),
+                    _flag(step, "presenter_listens", at),
                 )
             )
         found[key] = Format(

@@ -7,6 +7,7 @@ need be; only its end is stored (who came, the format that ran), never anything 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from circles.models.base import DbSession
 from circles.models.presenting import PresenterPrep
@@ -65,6 +66,7 @@ def screen(
     *,
     is_host: bool,
     prompt: str | None,
+    now: datetime,
 ) -> Screen:
     occurrence = view.occurrence
     run = attendance.run_of(session, occurrence)
@@ -82,7 +84,10 @@ def screen(
     fmt = formats.get(run.format) if run is not None else occurrence.meeting_format
     found = presenting.presenter_of(session, occurrence)
     presenter = found.user if found is not None and found.presenting else None
-    prep = presenting.prep_on_screen(session, occurrence)
+    runs = may_run(view, viewer, is_host)
+    # The prep shows where the presenter said: on the facilitator's screen, once the meetup is on.
+    on = occurrence.start - attendance.EARLY_START <= now
+    prep = presenting.prep_on_screen(session, occurrence) if runs and on else None
     facilitator_id = view.facilitator.id if view.facilitator is not None else None
     here_order = [person.id for person in people if person.here]
     first_single = next(
@@ -92,7 +97,15 @@ def screen(
         ScreenStep(
             n + 1,
             step,
-            [by_id[i] for i in round_order(here_order, facilitator_id, step.facilitator)]
+            [
+                by_id[i]
+                for i in round_order(
+                    here_order,
+                    facilitator_id,
+                    step.facilitator,
+                    presenter.id if presenter is not None and step.presenter_listens else None,
+                )
+            ]
             if step.kind is StepKind.ROUND
             else [],
             presenter if step.kind is StepKind.SINGLE else None,
@@ -109,6 +122,6 @@ def screen(
         presenter=presenter,
         prep=prep,
         prompt=prompt,
-        may_run=may_run(view, viewer, is_host),
+        may_run=runs,
         ended=run is not None,
     )

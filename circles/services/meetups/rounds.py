@@ -12,11 +12,15 @@ from circles.services.meetups.formats import FacilitatorTurn
 
 
 def round_order(
-    people: Sequence[int], facilitator: int | None, turn: FacilitatorTurn | None
+    people: Sequence[int],
+    facilitator: int | None,
+    turn: FacilitatorTurn | None,
+    listening: int | None = None,
 ) -> list[int]:
     """The speaking order for a round: `people` in their order, with the facilitator moved
-    to the front or the back when the step says so (and only when they are there)."""
-    order = list(dict.fromkeys(people))
+    to the front or the back when the step says so (and only when they are there), and
+    without the one `listening` (the presenter, in a round of others' experience)."""
+    order = [person for person in dict.fromkeys(people) if person != listening]
     if turn is None or facilitator is None or facilitator not in order:
         return order
     order.remove(facilitator)

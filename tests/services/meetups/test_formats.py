@@ -23,10 +23,8 @@ def test_the_four_formats_ship_with_their_steps() -> None:
     assert formats.FORMATS["topic_dinner"].steps[0].minutes == 15
     checkin, *_rest, closing = forum.steps
     assert (checkin.facilitator, closing.facilitator) == ("first", "last")
-    assert [s.title for s in forum.steps if s.experience] == [
-        "Clarifying questions",
-        "Sharing experience",
-    ]
+    assert [s.title for s in forum.steps if s.experience] == ["Sharing experience"]
+    assert [s.title for s in forum.steps if s.presenter_listens] == ["Sharing experience"]
     assert [s.title for s in formats.FORMATS["circle_round"].steps if s.prompt] == ["The prompt"]
     assert formats.get("gone-from-the-data") is formats.FORMATS["circle_round"]
 

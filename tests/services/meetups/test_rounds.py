@@ -16,6 +16,7 @@ def test_the_facilitator_opens_the_check_in_and_closes_the_check_out() -> None:
     assert round_order([1, 2, 3], 2, FacilitatorTurn.LAST) == [1, 3, 2]
     assert round_order([1, 2, 3], 2, None) == [1, 2, 3]
     assert round_order([1, 3], 2, FacilitatorTurn.FIRST) == [1, 3]  # not here: nobody is moved
+    assert round_order([1, 2, 3], 2, None, listening=3) == [1, 2]  # the presenter listens
 
 
 @given(people, st.integers(1, 50), st.sampled_from([None, *FacilitatorTurn]))
