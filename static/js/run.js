@@ -2,12 +2,13 @@
 // through the people who are here, and an end that is kept on the phone until it is saved.
 // Everything runs on the phone once the page is open; only the end is sent (who came).
 
+import { hasEnd, keepEnd, read, sendEnd } from "./meetup-end.js";
+
 const root = document.getElementById("run");
 if (root) enableRun(root);
 
 function enableRun(root) {
   const storeKey = root.dataset.store;
-  const pendingKey = `${storeKey}:end`;
   const facilitator = Number(root.dataset.facilitator || 0);
   const presenter = Number(root.dataset.presenter || 0);
   const steps = [...root.querySelectorAll(".run-step")];
@@ -232,55 +233,31 @@ function enableRun(root) {
   }
 
   // The end is kept on this phone first, so a dropped connection loses nothing.
-  async function sendEnd() {
-    const pending = read(pendingKey);
-    if (!pending) return;
+  async function send() {
+    if (!hasEnd(storeKey)) return;
     say("Saving who came…");
-    let response;
-    try {
-      response = await fetch(pending.action, {
-        method: "POST",
-        body: pending.body,
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
-        credentials: "same-origin",
-      });
-    } catch {
+    const sent = await sendEnd(storeKey);
+    if (sent.outcome === "offline") {
       say("You're offline. Who came is kept on this phone and saved as soon as you're back online.");
-      return;
-    }
-    if (response.status >= 500) {
+    } else if (sent.outcome === "retry") {
       say("The server couldn't take it just now. It is kept on this phone; we'll try again.");
-      setTimeout(sendEnd, 30000);
-      return;
+      setTimeout(send, 30000);
+    } else if (sent.outcome === "refused") {
+      say(sent.error || "That couldn't be saved. Reload this page and end the meetup again.");
+    } else if (sent.outcome === "saved") {
+      if (lock) lock.release();
+      window.location.assign(sent.url);
     }
-    localStorage.removeItem(pendingKey);
-    const answer = await response.json().catch(() => ({}));
-    if (!response.ok || !answer.url) {
-      say(answer.error || "That couldn't be saved. Reload this page and end the meetup again.");
-      return;
-    }
-    localStorage.removeItem(storeKey);
-    if (lock) lock.release();
-    window.location.assign(answer.url);
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const body = new URLSearchParams(new FormData(form)).toString();
-    localStorage.setItem(pendingKey, JSON.stringify({ action: form.action, body }));
-    sendEnd();
+    keepEnd(storeKey, form.action, new URLSearchParams(new FormData(form)).toString());
+    send();
   });
-  window.addEventListener("online", sendEnd);
+  window.addEventListener("online", send);
 
   render();
   setInterval(tick, 1000);
-  sendEnd();
-}
-
-function read(key) {
-  try {
-    return JSON.parse(localStorage.getItem(key) || "null");
-  } catch {
-    return null;
-  }
+  send();
 }

@@ -106,7 +106,15 @@ def test_a_whole_forum_meetup_with_a_dropped_connection(
         facilitator.get_by_text("You're offline. Who came is kept on this phone")
     ).to_be_visible()
     screenshot(facilitator, "run-ended-offline-dark")
-    facilitator.context.set_offline(False)
+    # The tab is closed while offline; the next page opened online sends the kept end.
+    context = facilitator.context
+    facilitator.close()
+    context.set_offline(False)
+    facilitator = context.new_page()
+    with facilitator.expect_response(lambda r: r.url.endswith("/attendance")) as sent:
+        facilitator.goto("/")
+    assert sent.value.status == 200
+    facilitator.goto(path)
     expect(facilitator.get_by_text("Ran as Forum, with 4 there.")).to_be_visible()
 
     facilitator.goto(f"/circles/{circle.id}")
