@@ -22,6 +22,10 @@ LABELS = {
     Kind.checkin_soon: "An hour before a check-in",
     Kind.buddy_met: "A week into a pairing: did we meet?",
     Kind.missed_you: "When I've missed two meetups in a row",
+    Kind.season_recommit: "Two weeks before a season ends: will I carry on?",
+    Kind.season_checkin: "At a season's start, middle and end: how am I doing?",
+    Kind.season_seat: "When a seat I waited for is open",
+    Kind.season_summary: "When my season summary is ready",
 }
 
 

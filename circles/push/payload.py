@@ -46,6 +46,10 @@ _TTLS: Final[dict[Kind, int]] = {
     Kind.checkin_soon: HOUR,
     Kind.buddy_met: 3 * DAY,
     Kind.missed_you: 3 * DAY,
+    Kind.season_recommit: 3 * DAY,
+    Kind.season_checkin: 2 * DAY,
+    Kind.season_seat: 2 * DAY,
+    Kind.season_summary: 3 * DAY,
 }
 
 _URGENCIES: Final[dict[Kind, str]] = {
@@ -53,6 +57,7 @@ _URGENCIES: Final[dict[Kind, str]] = {
     Kind.checkin_soon: "high",
     Kind.prompt_assigned: "low",
     Kind.missed_you: "low",
+    Kind.season_summary: "low",
 }
 
 

@@ -27,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
         push,
         pwa,
         reach,
+        seasons,
         unsubscribe,
     )
 
@@ -51,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         pulse,
         reach,
+        seasons,
         unsubscribe,
     ):
         app.register_blueprint(module.bp)

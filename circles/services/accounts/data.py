@@ -17,6 +17,7 @@ from circles.models.notification import Notification
 from circles.models.prompt import DeckPrompt, PrepNote, PromptAssignment, PromptVote
 from circles.models.push import PushSubscription
 from circles.models.reach import ReachShare, ReachWay
+from circles.models.season import SeasonMember, SeasonWaitlist
 from circles.models.user import User
 from circles.services.circles.membership import free_seat, lock_circle
 
@@ -89,6 +90,15 @@ _EXPORTED: list[tuple[str, Any, str, tuple[Any, ...], tuple[str, ...]]] = [
     ("ways_to_reach_me", ReachWay, "user_id", (), ("kind", "value", "created_at")),
     ("burnout_checks", BurnoutCheck, "user_id", (), ("answer", "checked_at")),
     ("ways_shared_with_circles", ReachShare, "user_id", (), ("circle_id",)),
+    # Which seasons they were in and their private answer for the next one.
+    (
+        "seasons",
+        SeasonMember,
+        "user_id",
+        (),
+        ("season_id", "joined_on", "choice", "answered_at"),
+    ),
+    ("season_waitlists", SeasonWaitlist, "user_id", (), ("circle_id", "added_at", "offered_at")),
 ]
 
 

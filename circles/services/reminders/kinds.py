@@ -27,6 +27,13 @@ class Kind(StrEnum):
     checkin_soon = "checkin_soon"
     buddy_met = "buddy_met"
     missed_you = "missed_you"
+    season_recommit = "season_recommit"
+    """Two weeks before a season ends: continue, pause or leave?"""
+    season_checkin = "season_checkin"
+    """The burnout check, at a season's start, middle and end."""
+    season_seat = "season_seat"
+    """A waitlisted person is offered a seat as a new season starts."""
+    season_summary = "season_summary"
 
 
 TITLE: Final = "Circles"
@@ -44,6 +51,10 @@ _BODIES: Final[dict[Kind, str]] = {
     Kind.checkin_soon: "Your check-in with a peer is in an hour",
     Kind.buddy_met: "Did you and your buddy meet?",
     Kind.missed_you: "Your circle would love to see you at the next meetup",
+    Kind.season_recommit: "Will you carry on with your circle next season?",
+    Kind.season_checkin: "Two taps: how is work feeling for you lately?",
+    Kind.season_seat: "A seat in a circle is open for you",
+    Kind.season_summary: "Your season summary is ready, just for you",
 }
 
 
