@@ -151,7 +151,8 @@ def summary(
     last_day = max(last_day, first_day)
     begin, end = _utc(first_day), _utc(last_day + timedelta(days=1))
     span_weeks = min(rules.weeks_in(first_day, last_day + timedelta(days=1)), MAX_WEEKS)
-    history_from = last_day - timedelta(weeks=span_weeks + index.BASELINE_WEEKS + 1)
+    history_from = first_day - timedelta(weeks=index.BASELINE_WEEKS + 1)
+    arc_end = first_day + timedelta(weeks=span_weeks, days=-1)
     daily = {
         day: int(total)
         for day, total in session.execute(
@@ -159,12 +160,13 @@ def summary(
             .where(
                 LoadEntry.user_id == user.id,
                 LoadEntry.local_date > history_from,
-                LoadEntry.local_date <= last_day,
+                LoadEntry.local_date <= min(last_day, arc_end),
             )
             .group_by(LoadEntry.local_date)
         )
     }
-    points = index.arc(daily, last_day, user.typical_week, user.load_threshold, span_weeks)
+    # Weeks aligned with the person's first day: week 1 is that day and the six after it.
+    points = index.arc(daily, arc_end, user.typical_week, user.load_threshold, span_weeks)
     weeks = [
         SummaryWeek(p.start, p.end, p.load, p.logged, p.level.word if p.level else None)
         for p in points
