@@ -107,11 +107,13 @@ def test_ttls_are_a_reminders_useful_life_and_never_zero() -> None:
 def test_urgencies() -> None:
     assert urgency_for(Kind.meetup_hour) == urgency_for(Kind.checkin_soon) == "high"
     assert urgency_for(Kind.prompt_assigned) == urgency_for(Kind.missed_you) == "low"
+    assert urgency_for(Kind.season_summary) == "low"  # it waits for whenever the phone wakes
     others = set(Kind) - {
         Kind.meetup_hour,
         Kind.checkin_soon,
         Kind.prompt_assigned,
         Kind.missed_you,
+        Kind.season_summary,
     }
     assert {urgency_for(kind) for kind in others} == {"normal"}
 
