@@ -331,3 +331,29 @@ def test_deleting_an_account_deletes_its_season_answers_and_waitlist_places(peop
     left = db.select(db.func.count()).select_from(SeasonMember)
     assert db.session.scalar(left.where(SeasonMember.user_id == people["bo"].id)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(SeasonWaitlist)) == 0
+
+
+def test_reminders_of_an_ended_season_and_withdrawn_offers_are_not_sent(people, make_user) -> None:
+    season = _start(people, fixed=True)
+    made = circle_actions.create_invite(db.session, people["circle"], people["host"], NOW)
+    waiting = db.session.get(User, make_user().id)
+    seasons.join_waitlist(db.session, made.invite, waiting, NOW)
+    later = _answer(people, season, bo="leave")
+    seasons.start_next_season(db.session, people["circle"], people["host"], now=later)
+    db.session.commit()
+    notes = list(db.session.scalars(db.select(Notification)))
+    kept = relevant(db.session, notes, later)
+    old = [n for n in notes if n.dedupe_key.startswith(f"season_checkin:{season.id}:")]
+    assert old and not any(n.id in kept for n in old)
+    new = [
+        n
+        for n in notes
+        if n.kind == "season_checkin"
+        and not n.dedupe_key.startswith(f"season_checkin:{season.id}:")
+    ]
+    assert new and all(n.id in kept for n in new)
+    offer = next(n for n in notes if n.kind == "season_seat")
+    assert offer.id in kept and offer.url == "/me/seasons"
+    seasons.leave_waitlist(db.session, queries.my_offers(db.session, waiting)[0])
+    db.session.commit()
+    assert offer.id not in relevant(db.session, [offer], later)
