@@ -316,7 +316,7 @@ def take_seat(
     existing = membership(session, circle.id, user.id)
     if existing is None:
         try:
-            existing = _seat(session, circle, user, now)
+            return _seat(session, circle, user, now)  # which also ends the waitlist place
         except MembershipError:
             raise SeasonError("The circle filled up before you could take the seat.") from None
     session.delete(entry)

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from circles.models.base import DbSession
-from circles.models.season import Season, SeasonMember
+from circles.models.season import Season, SeasonMember, SeasonWaitlist
 from circles.models.user import User
 from circles.services.reminders import outbox
 from circles.services.reminders.kinds import Kind
@@ -60,8 +62,15 @@ def plan_reminders(session: DbSession, season: Season, users: Iterable[User], no
 def joined_mid_season(session: DbSession, circle_id: int, user: User, now: datetime) -> None:
     """Someone joined the circle: they are in its running season from today, with its reminders.
 
-    Called by every way of joining (an invite link, an offered seat, coming back).
+    Called by every way of joining (an invite link, an offered seat, coming back). A place they
+    held on the circle's waitlist is no longer needed.
     """
+    session.execute(
+        sa.delete(SeasonWaitlist).where(
+            SeasonWaitlist.circle_id == circle_id, SeasonWaitlist.user_id == user.id
+        ),
+        execution_options={"synchronize_session": "fetch"},
+    )
     season = current(session, circle_id)
     if season is None or season_member(session, season.id, user.id) is not None:
         return

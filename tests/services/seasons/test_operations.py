@@ -236,10 +236,12 @@ def test_joining_mid_season_puts_the_newcomer_in_the_season(people, make_user) -
     newcomer = db.session.get(User, make_user().id)
     joined_at = NOW + timedelta(weeks=5)
     made.invite.expires_at = joined_at + timedelta(days=1)
+    db.session.add(SeasonWaitlist(circle_id=people["circle"].id, user_id=newcomer.id))
     circle_actions.join_circle(db.session, made.invite, newcomer, agreed=True, now=joined_at)
     db.session.commit()
     mine = queries.season_member(db.session, season.id, newcomer.id)
     assert mine is not None and mine.joined_on == TODAY + timedelta(weeks=5)
+    assert queries.on_waitlist(db.session, people["circle"].id, newcomer.id) is None
     assert queries.week_of(season, joined_at).week == 6
     # The start check is past: the middle and end checks and the recommit question are planned.
     assert _kinds(newcomer).count("season_checkin") == 2
