@@ -65,7 +65,9 @@ def _kinds(user: User) -> list[str]:
 def test_starting_a_season_seats_everyone_in_it_and_plans_its_reminders(people) -> None:
     season = _start(people)
     assert (season.number, season.starts_on, season.ends_on) == (1, TODAY, date(2027, 9, 1))
-    roster = db.session.scalars(db.select(SeasonMember.user_id).where(SeasonMember.season_id == 1))
+    roster = db.session.scalars(
+        db.select(SeasonMember.user_id).where(SeasonMember.season_id == season.id)
+    )
     assert len(list(roster)) == 4
     # Three burnout checks (start, middle, end) and the recommit question, each once.
     assert _kinds(people["ana"]) == ["season_checkin"] * 3 + ["season_recommit"]
