@@ -9,9 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CIRCLES_ENV=production \
     GUNICORN_BIND=0.0.0.0:8000
 
-# pg_dump and pg_restore, for `flask circles backup` and `restore`.
+# pg_dump and pg_restore, for `flask circles backup` and `restore`; Pango and a font for
+# WeasyPrint (the season summary as a PDF).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 circles \

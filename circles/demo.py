@@ -27,6 +27,8 @@ from circles.services.prompts import operations as prompt_actions
 from circles.services.pulse import operations as pulse_actions
 from circles.services.reach import operations as reach_actions
 from circles.services.reach.ways import ReachKind
+from circles.services.seasons import operations as season_actions
+from circles.timezones import local_date
 
 PULSE_ANSWERS = [
     [2, 6, 2, 6, 3, 6, 6],
@@ -109,6 +111,15 @@ def seed(session: DbSession, passwords: Passwords, now: datetime) -> bool:
         user = people[[address for address, _ in PEOPLE].index(email)]
         reach_actions.add_way(session, user, kind, value)
         reach_actions.set_sharing(session, user, circle, True)
+    # A season in progress: six months, in its ninth week.
+    season_actions.start_season(
+        session,
+        circle,
+        host,
+        starts_on=local_date(now, circle.time_zone) - timedelta(weeks=8),
+        length=6,
+        now=now,
+    )
     signal = checkins.raise_signal(session, circle.id, people[2], now)
     checkins.answer_signal(session, signal, people[3], now)
     session.flush()

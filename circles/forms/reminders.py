@@ -24,6 +24,10 @@ LABELS = {
     Kind.missed_you: "When I've missed two meetups in a row",
     Kind.presenter_asked: "When I'm asked to present at a meetup",
     Kind.presenter_notes: "When notes from my presentation are waiting",
+    Kind.season_recommit: "Two weeks before a season ends: will I carry on?",
+    Kind.season_checkin: "At a season's start, middle and end: how am I doing?",
+    Kind.season_seat: "When a seat I waited for is open",
+    Kind.season_summary: "When my season summary is ready",
 }
 
 

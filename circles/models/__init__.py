@@ -39,6 +39,7 @@ from circles.models.prompt import (
 )
 from circles.models.push import PushSubscription
 from circles.models.reach import ReachShare, ReachWay
+from circles.models.season import Season, SeasonMember, SeasonWaitlist
 from circles.models.user import User
 
 __all__ = [
@@ -78,6 +79,9 @@ __all__ = [
     "RequestWay",
     "Role",
     "Rsvp",
+    "Season",
+    "SeasonMember",
+    "SeasonWaitlist",
     "SignalAnswer",
     "SignalKind",
     "Status",

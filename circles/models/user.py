@@ -37,9 +37,10 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
     # None while nothing was logged in the last week, so idle users cost the worker nothing.
     load_check_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
     # Reminder kinds this user turned off (comma-separated push kinds); empty means all on.
-    reminders_off: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    # Wide enough for every kind at once, with room for kinds still to come.
+    reminders_off: so.Mapped[str] = so.mapped_column(sa.String(1000), default="")
     # "kind=channel" pairs (push, email, both, in_app); a kind not listed takes its default.
-    reminder_channels: so.Mapped[str] = so.mapped_column(sa.String(400), default="")
+    reminder_channels: so.Mapped[str] = so.mapped_column(sa.String(2000), default="")
     last_digest_at: so.Mapped[datetime | None]
     email_confirmed_at: so.Mapped[datetime | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

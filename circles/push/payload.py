@@ -48,6 +48,10 @@ _TTLS: Final[dict[Kind, int]] = {
     Kind.missed_you: 3 * DAY,
     Kind.presenter_asked: 3 * DAY,
     Kind.presenter_notes: 3 * DAY,
+    Kind.season_recommit: 3 * DAY,
+    Kind.season_checkin: 2 * DAY,
+    Kind.season_seat: 2 * DAY,
+    Kind.season_summary: 3 * DAY,
 }
 
 _URGENCIES: Final[dict[Kind, str]] = {
@@ -56,6 +60,7 @@ _URGENCIES: Final[dict[Kind, str]] = {
     Kind.prompt_assigned: "low",
     Kind.missed_you: "low",
     Kind.presenter_notes: "low",
+    Kind.season_summary: "low",
 }
 
 

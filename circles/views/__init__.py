@@ -29,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
         push,
         pwa,
         reach,
+        seasons,
         unsubscribe,
     )
 
@@ -55,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         pulse,
         reach,
+        seasons,
         unsubscribe,
     ):
         app.register_blueprint(module.bp)

@@ -24,6 +24,7 @@ from circles.services.meetups.board import board
 from circles.services.pulse import results as pulse
 from circles.services.pulse.scoring import ITEMS as PULSE_ITEMS
 from circles.services.reach import directory as reach
+from circles.services.seasons import queries as seasons
 from circles.timezones import local_date
 from circles.views.access import circle_or_404
 from circles.views.helpers import attempt, attempt_form, render_form
@@ -76,6 +77,7 @@ def show(circle_id: int) -> str:
     coming = meetups.upcoming(db.session, [circle_id], now)
     signal_views = checkins.active_signals(db.session, [circle_id], now).get(circle_id, [])
     past = attendance.history(db.session, circle_id)
+    season = seasons.current(db.session, circle_id)
     return render_template(
         "circles/show.html",
         circle=access.circle,
@@ -99,6 +101,9 @@ def show(circle_id: int) -> str:
         reach=reach.shared_in(db.session, [circle_id]),
         past=past,
         attended=sum(1 for meeting in past if current_user.id in meeting.present_ids),
+        season=season,
+        season_week=seasons.week_of(season, now) if season else None,
+        recommit_open=bool(season and seasons.recommit_open(season, now)),
     )
 
 

@@ -15,6 +15,7 @@ from circles.models.circle import Invite
 from circles.services.circles import invites
 from circles.services.circles import operations as circle_actions
 from circles.services.circles.membership import membership
+from circles.services.seasons import queries as seasons
 from circles.views.helpers import attempt_form
 
 bp = Blueprint("join", __name__, url_prefix="/join")
@@ -59,4 +60,14 @@ def show(token: str) -> Any:
         if joined:
             return redirect(url_for("circles.show", circle_id=circle.id), 303)
     status = 400 if request.method == "POST" else 200
-    return render_template("join/show.html", circle=circle, form=form, token=token), status
+    season = seasons.current(db.session, circle.id)
+    return render_template(
+        "join/show.html",
+        circle=circle,
+        form=form,
+        token=token,
+        season=season,
+        season_week=seasons.week_of(season, utcnow()) if season else None,
+        waiting=current_user.is_authenticated
+        and seasons.on_waitlist(db.session, circle.id, current_user.id) is not None,
+    ), status

@@ -106,7 +106,7 @@ def test_ttls_are_a_reminders_useful_life_and_never_zero() -> None:
 
 def test_urgencies() -> None:
     assert urgency_for(Kind.meetup_hour) == urgency_for(Kind.checkin_soon) == "high"
-    low = {Kind.prompt_assigned, Kind.missed_you, Kind.presenter_notes}
+    low = {Kind.prompt_assigned, Kind.missed_you, Kind.presenter_notes, Kind.season_summary}
     assert {urgency_for(kind) for kind in low} == {"low"}
     others = set(Kind) - {Kind.meetup_hour, Kind.checkin_soon} - low
     assert {urgency_for(kind) for kind in others} == {"normal"}

@@ -24,6 +24,7 @@ from circles.services.meetups import series as meetups
 from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
 from circles.services.prompts import operations as prompt_actions
+from circles.services.seasons import operations as season_actions
 from tests.conftest import AuthActions
 
 SCOPE_ARGUMENTS = {"circle_id"}
@@ -75,6 +76,14 @@ def _samples(
         )
         prompt = prompt_actions.write_prompt(
             db.session, db.session.merge(circle), db.session.merge(host), "Q?", anonymous=False
+        )
+        # A running season, so the season routes (recommit, fixed membership) have one.
+        season_actions.start_season(
+            db.session,
+            db.session.merge(circle),
+            db.session.merge(host),
+            starts_on=date.today(),  # noqa: DTZ011
+            now=utcnow(),
         )
         db.session.commit()
         membership_id = db.session.scalar(

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from circles.extensions import db
 from circles.models.base import utcnow
 from circles.models.notification import Notification
+from circles.models.season import Season
 from tests.conftest import PASSWORD, AuthActions
 from tests.support.node import check_html
 
@@ -58,6 +59,16 @@ def _scene(app: Flask, make_user, make_circle) -> dict[str, str]:
     ).headers["Location"]
     setup.post(meetup + "/presenter/volunteer")
     setup.post(f"/circles/{circle.id}/prompts", data={"text": "What are you still carrying?"})
+    # A season near its end: the recommit question and the host's next-season form show.
+    started = setup.post(
+        f"/circles/{circle.id}/season/start",
+        data={
+            "starts_on": (date.today() - timedelta(days=55)).isoformat(),  # noqa: DTZ011
+            "length": "2",
+            "unit": "months",
+        },
+    )
+    assert started.status_code == 303
     invite = setup.post(
         f"/circles/{circle.id}/host/invites", data={"valid_days": "7"}, follow_redirects=True
     )
@@ -88,6 +99,7 @@ def _scene(app: Flask, make_user, make_circle) -> dict[str, str]:
             )
         )
         db.session.commit()
+        season_id = db.session.scalar(db.select(Season.id))
     return {
         "email": host.email,
         "circle": f"/circles/{circle.id}",
@@ -95,6 +107,7 @@ def _scene(app: Flask, make_user, make_circle) -> dict[str, str]:
         "meetup": meetup,
         "entry": logged.headers["Location"],
         "join": join.group(1),
+        "summary": f"/me/seasons/{season_id}",
     }
 
 
@@ -139,6 +152,9 @@ def test_every_main_page_has_no_html_error(
         f"{circle}/prompts",
         f"{circle}/prompts/library",
         f"{circle}/pulse",
+        f"{circle}/season",
+        "/me/seasons",
+        scene["summary"],
         scene["propose"],
         "/notifications",
         "/me",

@@ -9,6 +9,7 @@ from flask import Flask
 
 from circles.extensions import db
 from circles.models import PushSubscription, User
+from circles.services.reminders.channels import Channel
 from circles.services.reminders.kinds import Kind
 from tests.conftest import logged_in
 from tests.support.pages import text
@@ -68,3 +69,11 @@ def _checked(page: str, name: str) -> bool:
     box = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
     assert box, name
     return " checked" in box.group(0)
+
+
+def test_every_kind_turned_off_or_given_a_channel_fits_its_column() -> None:
+    columns = User.__table__.c  # PostgreSQL refuses a longer value; SQLite would keep it
+    assert len(",".join(kind.value for kind in Kind)) <= columns.reminders_off.type.length
+    widest = max(len(channel.value) for channel in Channel)
+    pairs = ";".join(f"{kind.value}={'x' * widest}" for kind in Kind)
+    assert len(pairs) <= columns.reminder_channels.type.length

@@ -18,6 +18,7 @@ from circles.models.presenting import PresenterNote, PresenterPrep
 from circles.models.prompt import DeckPrompt, PrepNote, PromptAssignment, PromptVote
 from circles.models.push import PushSubscription
 from circles.models.reach import ReachShare, ReachWay
+from circles.models.season import SeasonMember, SeasonWaitlist
 from circles.models.user import User
 from circles.services.circles.membership import free_seat, lock_circle
 
@@ -115,6 +116,15 @@ _EXPORTED: list[tuple[str, Any, str, tuple[Any, ...], tuple[str, ...]]] = [
         (),
         ("series_id", "occurrence_key", "body", "created_at"),
     ),
+    # Which seasons they were in and their private answer for the next one.
+    (
+        "seasons",
+        SeasonMember,
+        "user_id",
+        (),
+        ("season_id", "joined_on", "choice", "answered_at"),
+    ),
+    ("season_waitlists", SeasonWaitlist, "user_id", (), ("circle_id", "added_at", "offered_at")),
 ]
 
 

@@ -36,6 +36,8 @@ from circles.services.circles.membership import (
 )
 from circles.services.reach import operations as reach_actions
 from circles.services.reminders.planning import plan_member
+from circles.services.seasons.planning import joined_mid_season
+from circles.services.seasons.queries import current as current_season
 
 
 def create_circle(
@@ -189,6 +191,11 @@ def join_circle(
     state = state_of(invite, now)
     if state is not InviteState.OPEN:
         raise JoinRefused(state)
+    season = current_season(session, invite.circle_id)
+    if season is not None and season.invites_next_season_only:
+        raise MembershipError(
+            "This circle keeps its members for this season. Join the waitlist for the next one."
+        )
     if not _use(session, invite.id):
         raise JoinRefused(InviteState.USED_UP)
     try:
@@ -199,6 +206,7 @@ def join_circle(
     if circle is not None:
         buddy_pairing.regroup(session, circle, now)
     plan_member(session, user, [invite.circle_id], now)  # a meetup tomorrow reminds them too
+    joined_mid_season(session, invite.circle_id, user, now)
     return joined
 
 

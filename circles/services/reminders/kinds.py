@@ -29,6 +29,13 @@ class Kind(StrEnum):
     missed_you = "missed_you"
     presenter_asked = "presenter_asked"
     presenter_notes = "presenter_notes"
+    season_recommit = "season_recommit"
+    """Two weeks before a season ends: continue, pause or leave?"""
+    season_checkin = "season_checkin"
+    """The burnout check, at a season's start, middle and end."""
+    season_seat = "season_seat"
+    """A waitlisted person is offered a seat as a new season starts."""
+    season_summary = "season_summary"
 
 
 TITLE: Final = "Circles"
@@ -48,6 +55,10 @@ _BODIES: Final[dict[Kind, str]] = {
     Kind.missed_you: "Your circle would love to see you at the next meetup",
     Kind.presenter_asked: "You're asked to present at an upcoming meetup",
     Kind.presenter_notes: "Notes from your circle are waiting for you",
+    Kind.season_recommit: "Will you carry on with your circle next season?",
+    Kind.season_checkin: "Two taps: how is work feeling for you lately?",
+    Kind.season_seat: "A seat in a circle is open for you",
+    Kind.season_summary: "Your season summary is ready, just for you",
 }
 
 

@@ -15,11 +15,15 @@ from circles.models.checkin import CheckinRequest, RequestState
 from circles.models.circle import Membership
 from circles.models.meetup import MeetupSeries, OccurrenceChange, Rsvp
 from circles.models.notification import Notification
+from circles.models.season import Season, SeasonMember, SeasonWaitlist
 from circles.services.meetups import recurrence
 from circles.services.meetups import series as meetups
 from circles.services.reminders.kinds import Kind
 
 MEETUP_KINDS = frozenset({Kind.meetup_soon.value, Kind.meetup_hour.value, Kind.rsvp_nudge.value})
+SEASON_KINDS = frozenset(
+    {Kind.season_recommit.value, Kind.season_checkin.value, Kind.season_seat.value}
+)
 _CIRCLE_URL = re.compile(r"^/circles/(\d+)(?:/|$)")
 
 
@@ -131,6 +135,10 @@ def relevant(session: DbSession, notes: Sequence[Notification], now: datetime) -
             if _checkin_still_on(session, note.dedupe_key):
                 keep.add(note.id)
             continue
+        if note.kind in SEASON_KINDS:
+            if _season_still_on(session, note):
+                keep.add(note.id)
+            continue
         if note.kind == Kind.buddy_met.value:
             if _pairing_unanswered(session, note.dedupe_key):
                 keep.add(note.id)
@@ -176,6 +184,30 @@ def _pairing_unanswered(session: DbSession, dedupe_key: str) -> bool:
         )
     )
     return newest == asked.period_index and answered is None
+
+
+def _season_still_on(session: DbSession, note: Notification) -> bool:
+    """Season questions go out only while their season runs (the recommit one until answered);
+    a seat offer only while it stands."""
+    _kind, subject, user_id = note.dedupe_key.split(":")[:3]
+    if note.kind == Kind.season_seat.value:
+        return session.get(SeasonWaitlist, int(subject)) is not None
+    season = session.get(Season, int(subject))
+    if season is None or season.ended_at is not None:
+        return False
+    if note.kind == Kind.season_recommit.value:
+        answered = session.scalar(
+            sa.select(SeasonMember.choice).where(
+                SeasonMember.season_id == season.id, SeasonMember.user_id == int(user_id)
+            )
+        )
+        return answered is None
+    still_in = session.scalar(
+        sa.select(Membership.id).where(
+            Membership.circle_id == season.circle_id, Membership.user_id == int(user_id)
+        )
+    )
+    return still_in is not None
 
 
 def still_relevant(session: DbSession, note: Notification, now: datetime) -> bool:
