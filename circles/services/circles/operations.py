@@ -38,6 +38,7 @@ from circles.services.reach import operations as reach_actions
 from circles.services.reminders.planning import plan_member
 from circles.services.seasons.planning import joined_mid_season
 from circles.services.seasons.queries import current as current_season
+from circles.services.seasons.queries import held_seats
 
 
 def create_circle(
@@ -182,7 +183,7 @@ def join_circle(
         return existing
     if not agreed:
         raise MembershipError("To join, tick the box to accept the circle's agreement.")
-    lock_circle(session, invite.circle_id)
+    locked = lock_circle(session, invite.circle_id)
     # A double tap waited for the lock behind the first join: it finds that membership now.
     existing = membership(session, invite.circle_id, user.id)
     if existing is not None:
@@ -196,6 +197,8 @@ def join_circle(
         raise MembershipError(
             "This circle keeps its members for this season. Join the waitlist for the next one."
         )
+    if locked.seats_left <= held_seats(session, invite.circle_id, now):
+        raise JoinRefused(InviteState.FULL)  # the free seats are kept for people offered them
     if not _use(session, invite.id):
         raise JoinRefused(InviteState.USED_UP)
     try:

@@ -34,6 +34,7 @@ from circles.services.seasons.queries import (
     SeasonError,
     choices,
     current,
+    held_seats,
     paused_circles,
     season_member,
     today_in,
@@ -227,7 +228,11 @@ def start_next_season(
 def _offer_seats(session: DbSession, circle: Circle, now: datetime) -> None:
     queue = waiting(session, circle.id)
     chosen = set(
-        rules.seats_to_offer(circle.member_cap, circle.member_count, [w.id for w in queue])
+        rules.seats_to_offer(
+            circle.member_cap,
+            circle.member_count + held_seats(session, circle.id, now),
+            [w.id for w in queue],
+        )
     )
     rows: list[dict[str, Any]] = []
     for entry in queue:
@@ -331,7 +336,8 @@ def come_back(session: DbSession, circle: Circle, user: User, now: datetime) -> 
         raise LookupError("not paused in this circle")
     locked = lock_circle(session, circle.id)
     season = current(session, circle.id)
-    if locked.seats_left and (season is None or not season.invites_next_season_only):
+    free = locked.seats_left - held_seats(session, locked.id, now)
+    if free > 0 and (season is None or not season.invites_next_season_only):
         return _seat(session, locked, user, now)
     exists = session.scalar(
         sa.select(SeasonWaitlist).where(

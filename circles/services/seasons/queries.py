@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -98,6 +98,26 @@ def host_recommit(session: DbSession, season: Season) -> HostRecommit:
         )
     )
     return HostRecommit(view, names)
+
+
+# An offered seat is kept for the person offered it this long; then anyone may take it.
+SEAT_HOLD = timedelta(days=3)
+
+
+def held_seats(session: DbSession, circle_id: int, now: datetime) -> int:
+    """Seats offered from the waitlist in the last SEAT_HOLD and not yet taken or turned down."""
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(SeasonWaitlist)
+            .where(
+                SeasonWaitlist.circle_id == circle_id,
+                SeasonWaitlist.offered_at.is_not(None),
+                SeasonWaitlist.offered_at > now - SEAT_HOLD,
+            )
+        )
+        or 0
+    )
 
 
 def waiting(session: DbSession, circle_id: int) -> list[SeasonWaitlist]:

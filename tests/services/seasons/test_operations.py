@@ -24,6 +24,7 @@ from circles.models import (
     User,
 )
 from circles.services.circles import operations as circle_actions
+from circles.services.circles.invites import JoinRefused
 from circles.services.circles.membership import LastHost, MembershipError
 from circles.services.reminders.relevance import relevant
 from circles.services.seasons import operations as seasons
@@ -220,6 +221,16 @@ def test_fixed_membership_sends_invites_to_the_waitlist_and_free_seats_are_offer
     assert offered == [1, 1, 0]
     assert "season_seat" in _kinds(waiting[0]) and "season_seat" not in _kinds(waiting[2])
 
+    # The offered seats are kept for those offered them: no one else joins into them.
+    db.session.refresh(made.invite)
+    made.invite.expires_at = later + timedelta(days=30)
+    seasons.set_fixed_membership(
+        db.session, queries.current(db.session, people["circle"].id), False
+    )
+    db.session.commit()
+    with pytest.raises(JoinRefused):
+        circle_actions.join_circle(db.session, made.invite, waiting[2], agreed=True, now=later)
+    db.session.rollback()
     entry = queries.my_offers(db.session, waiting[0])[0]
     with pytest.raises(SeasonError, match="agreement"):
         seasons.take_seat(db.session, entry, waiting[0], agreed=False, now=later)
@@ -230,6 +241,13 @@ def test_fixed_membership_sends_invites_to_the_waitlist_and_free_seats_are_offer
     current = queries.current(db.session, people["circle"].id)
     assert queries.season_member(db.session, current.id, waiting[0].id) is not None
     assert db.session.get(SeasonWaitlist, entry.id) is None
+    # W1 let the offer lapse: after the hold, the seat is anyone's.
+    with pytest.raises(JoinRefused):
+        circle_actions.join_circle(db.session, made.invite, waiting[2], agreed=True, now=later)
+    db.session.rollback()
+    after_hold = later + queries.SEAT_HOLD + timedelta(hours=1)
+    circle_actions.join_circle(db.session, made.invite, waiting[2], agreed=True, now=after_hold)
+    db.session.commit()
 
 
 def test_joining_mid_season_puts_the_newcomer_in_the_season(people, make_user) -> None:
