@@ -45,6 +45,7 @@ def import_map() -> Markup:
 
     Modules import each other by plain URL ("./push.js"); the map sends those imports to the
     versioned files too, so every script is cached for a year and kept by the service worker.
+    A script for one page only (``js/pages/``) is loaded by that page and not mapped or kept.
     """
     app = current_app
     if "circles_import_map" not in app.extensions:
