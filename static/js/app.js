@@ -1,7 +1,6 @@
 // Progressive enhancement only: every core action works without this file.
 import { openDetailsFromLinks } from "./details-links.js";
 import { enableInstallOffer } from "./install.js";
-import { sendAllEnds } from "./meetup-end.js";
 import { enableOfflineLog, sendPending } from "./offline-log.js";
 import { enableRetry } from "./retry.js";
 import { enablePushPanel } from "./push.js";
@@ -18,10 +17,22 @@ sendPending(document);
 enableRetry(document);
 openDetailsFromLinks(document);
 enableZoneSuggestions(document);
+// A meetup ended offline is saved from whatever page opens next (its own screen sends it there).
+// The sender is fetched only when an end is waiting, so it costs other pages nothing.
+async function sendKeptEnds() {
+  let waiting = false;
+  try {
+    waiting = Object.keys(localStorage).some((key) => key.startsWith("run:") && key.endsWith(":end"));
+  } catch {
+    return;
+  }
+  if (!waiting) return;
+  const { sendAllEnds } = await import("./pages/meetup-end.js");
+  await sendAllEnds();
+}
 if (!document.getElementById("run")) {
-  // A meetup ended offline is saved from whatever page opens next (the screen sends its own).
-  sendAllEnds();
-  window.addEventListener("online", sendAllEnds);
+  sendKeptEnds();
+  window.addEventListener("online", sendKeptEnds);
 }
 
 if ("serviceWorker" in navigator) {

@@ -2,7 +2,7 @@
 // through the people who are here, and an end that is kept on the phone until it is saved.
 // Everything runs on the phone once the page is open; only the end is sent (who came).
 
-import { hasEnd, keepEnd, read, sendEnd } from "../meetup-end.js";
+import { hasEnd, keepEnd, read, sendEnd } from "./meetup-end.js";
 
 const root = document.getElementById("run");
 if (root) enableRun(root);
