@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
 from circles.caching import is_public_request, remember_logged_in
 from circles.database import set_write_intent
 from circles.extensions import db, login_manager
+from circles.models.base import utcnow
 from circles.models.user import User
+from circles.services.reminders import inbox
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -22,7 +24,10 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    # With the bell's count in the same query: every page shows it (templating.unread_count).
+    user, unread = inbox.user_with_unread(db.session, int(user_id), utcnow())
+    if user is not None:
+        g.unread_notifications = (user.id, unread)
     if user is None or user.session_version != int(version) or not user.is_active:
         return None
     return user

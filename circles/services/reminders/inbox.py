@@ -29,6 +29,18 @@ def unread_count(session: DbSession, user_id: int, now: datetime) -> int:
     return session.scalar(query) or 0
 
 
+def user_with_unread(session: DbSession, user_id: int, now: datetime) -> tuple[User | None, int]:
+    """The user and how many reminders they haven't opened, in one query (for every request)."""
+    unread = (
+        _mine(user_id, now)
+        .where(Notification.read_at.is_(None))
+        .with_only_columns(sa.func.count())
+        .scalar_subquery()
+    )
+    row = session.execute(sa.select(User, unread).where(User.id == user_id)).first()
+    return (None, 0) if row is None else (row[0], int(row[1] or 0))
+
+
 def latest(session: DbSession, user: User, now: datetime, limit: int = 50) -> list[Notification]:
     """The user's reminders, newest first."""
     query = _mine(user.id, now).order_by(Notification.due_at.desc()).limit(limit)
