@@ -201,13 +201,12 @@ def said(session: DbSession, refs: set[Ref], refusals_only: bool = False) -> Sai
     return found
 
 
-def _fingerprints(session: DbSession, series_ids: set[int]) -> dict[int, tuple[Any, ...]]:
-    """What each series' history holds, in a few numbers that change whenever it does (1 query).
-
-    Counts, sums, the highest id and the latest change time of its "can't make it" answers, its
-    recorded meetups, their attendance and its changed occurrences: a row added, removed or edited
-    moves at least one of them.
+def _fingerprint_query() -> sa.CompoundSelect[Any]:
+    """Counts, sums, the highest id and the latest change time of a series' "can't make it"
+    answers, its recorded meetups, their attendance and its changed occurrences: a row added,
+    removed or edited moves at least one of them. Built once; the series ids are bound per call.
     """
+    ids: sa.BindParameter[list[int]] = sa.bindparam("series_ids", expanding=True)
     when, none_int = sa.cast(sa.null(), sa.DateTime), sa.cast(sa.null(), sa.Integer)
     parts = [
         sa.select(
@@ -218,7 +217,7 @@ def _fingerprints(session: DbSession, series_ids: set[int]) -> dict[int, tuple[A
             sa.func.max(Rsvp.id),
             sa.func.sum(Rsvp.user_id),
         )
-        .where(Rsvp.series_id.in_(series_ids), Rsvp.answer == Answer.NO.value)
+        .where(Rsvp.series_id.in_(ids), Rsvp.answer == Answer.NO.value)
         .group_by(Rsvp.series_id),
         sa.select(
             MeetupRun.series_id,
@@ -228,7 +227,7 @@ def _fingerprints(session: DbSession, series_ids: set[int]) -> dict[int, tuple[A
             sa.func.max(MeetupRun.id),
             none_int,
         )
-        .where(MeetupRun.series_id.in_(series_ids))
+        .where(MeetupRun.series_id.in_(ids))
         .group_by(MeetupRun.series_id),
         sa.select(
             MeetupRun.series_id,
@@ -239,7 +238,7 @@ def _fingerprints(session: DbSession, series_ids: set[int]) -> dict[int, tuple[A
             sa.func.sum(Attendance.user_id),
         )
         .join(Attendance, Attendance.run_id == MeetupRun.id)
-        .where(MeetupRun.series_id.in_(series_ids))
+        .where(MeetupRun.series_id.in_(ids))
         .group_by(MeetupRun.series_id),
         sa.select(
             OccurrenceChange.series_id,
@@ -249,10 +248,18 @@ def _fingerprints(session: DbSession, series_ids: set[int]) -> dict[int, tuple[A
             sa.func.max(OccurrenceChange.id),
             sa.func.sum(OccurrenceChange.revision),
         )
-        .where(OccurrenceChange.series_id.in_(series_ids))
+        .where(OccurrenceChange.series_id.in_(ids))
         .group_by(OccurrenceChange.series_id),
     ]
+    return sa.union_all(*parts)
+
+
+_FINGERPRINT = _fingerprint_query()
+
+
+def _fingerprints(session: DbSession, series_ids: set[int]) -> dict[int, tuple[Any, ...]]:
+    """What each series' history holds, in a few numbers that change whenever it does (1 query)."""
     found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for series_id, *rest in session.execute(sa.union_all(*parts)):
+    for series_id, *rest in session.execute(_FINGERPRINT, {"series_ids": sorted(series_ids)}):
         found[series_id].append(tuple(str(value) for value in rest))
     return {series_id: tuple(sorted(rows)) for series_id, rows in found.items()}
