@@ -16,6 +16,7 @@ from circles.models.user import User
 from circles.services.reminders import inbox
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SEEN_EVERY = 60  # seconds: how often a request renews the session's "last seen" time
 
 
 @login_manager.user_loader
@@ -62,7 +63,11 @@ def _enforce_idle_limit(app: Flask) -> None:
     if not session.get("remembered") and now - seen > idle_limit:
         end_session()
         return
-    session["seen"] = now
+    if now - seen >= SEEN_EVERY or "seen" not in session:
+        # Noted once a minute, not on every request: a changed session is a new cookie (about
+        # 400 bytes) on the response and a signature to compute; against a 12-hour idle limit a
+        # minute is nothing.
+        session["seen"] = now
 
 
 def init_app(app: Flask) -> None:
