@@ -32,6 +32,7 @@ class Volume:
     series_weeks: int = 12  # how old each circle's weekly meetup is
     log_weeks: int = 26  # how far back the person's 1:1 log goes
     notifications: int = 20
+    heavy_week: bool = False  # five heavy 1:1s on each of the last three days: Today nudges
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def populate(
         _past_meetups(session, series, people, now)
         circle_ids.append(circle.id)
         series_list.append(series)
-    _log(session, me, volume.log_weeks, now)
+    _log(session, me, volume.log_weeks, now, volume.heavy_week)
     _notifications(session, me, volume.notifications, now)
     session.flush()
     upcoming = meetups.next_occurrence(session, series_list[0], now)
@@ -134,8 +135,25 @@ def _past_meetups(
         session.execute(sa.insert(Attendance), came)
 
 
-def _log(session: DbSession, me: User, weeks: int, now: datetime) -> None:
+def _log(session: DbSession, me: User, weeks: int, now: datetime, heavy: bool) -> None:
     today = now.date()
+    if heavy:
+        session.execute(
+            sa.insert(LoadEntry),
+            [
+                {
+                    "user_id": me.id,
+                    "client_id": f"volume-{me.id}-heavy-{day}-{n}",
+                    "local_date": today - timedelta(days=day),
+                    "intensity": 5,
+                    "minutes": 60,
+                    "tags": "",
+                    "logged_at": now - timedelta(days=day),
+                }
+                for day in range(3)
+                for n in range(5)
+            ],
+        )
     session.execute(
         sa.insert(LoadEntry),
         [
