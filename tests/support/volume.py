@@ -33,13 +33,14 @@ class Volume:
     log_weeks: int = 26  # how far back the person's 1:1 log goes
     notifications: int = 20
     heavy_week: bool = False  # five heavy 1:1s on each of the last three days: Today nudges
+    member_of: int | None = None  # how many of the circles the person is in (None: all)
 
 
 @dataclass(frozen=True)
 class Built:
     user_id: int
     email: str
-    circle_ids: list[int]
+    circle_ids: list[int]  # the first ones are the person's
     series_ids: list[int]
     next_key: str  # the first circle's next meetup
 
@@ -71,7 +72,8 @@ def populate(
             session, host, name=f"Circle {n}", purpose="", time_zone="Europe/London", agreement="a"
         )
         people = [host]
-        if host is not me:
+        mine = volume.member_of is None or n < volume.member_of
+        if host is not me and mine:
             membership.add_member(session, circle.id, me, now)
             people.append(me)
         while len(people) < MEMBERS:
