@@ -53,9 +53,11 @@ def _prompt_lines(
         sa.select(
             PromptAssignment.series_id, PromptAssignment.occurrence_key, PromptAssignment.text
         ).where(
+            # The plain IN lets SQLite use the (series_id, occurrence_key) index.
+            PromptAssignment.series_id.in_({occ.series.id for occ in occurrences}),
             sa.tuple_(PromptAssignment.series_id, PromptAssignment.occurrence_key).in_(
                 list({occ.ref for occ in occurrences})
-            )
+            ),
         )
     )
     return {
