@@ -157,8 +157,12 @@ def gunicorn(
         wait(base + ("/offline" if app_module == "app:app" else "/"))
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        process.terminate()  # graceful: gunicorn lets its workers finish (up to its timeout)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
 
 
 def login(base: str, email: str) -> str:
