@@ -99,7 +99,9 @@ def write_results(sections: list[tuple[str, str, float]], database: str) -> None
     ]
     for name, out, took in sections:
         lines += [f"### {name} ({took:.0f} s)", ""]
-        lines += [line.rstrip() for line in out.strip().splitlines()]
+        body = [line.rstrip() for line in out.strip().splitlines()]
+        # Markdown tables as they are; anything else as printed, in a code block.
+        lines += body if any(line.startswith("|---") for line in body) else ["```", *body, "```"]
         lines.append("")
     lines.append(END)
     block = "\n".join(lines)
