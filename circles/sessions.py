@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
 from circles.caching import is_public_request, remember_logged_in
 from circles.database import set_write_intent
 from circles.extensions import db, login_manager
+from circles.models.base import utcnow
 from circles.models.user import User
+from circles.services.reminders import inbox
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SEEN_EVERY = 60  # seconds: how often a request renews the session's "last seen" time
 
 
 @login_manager.user_loader
@@ -22,7 +25,10 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    # With the bell's count in the same query: every page shows it (templating.unread_count).
+    user, unread = inbox.user_with_unread(db.session, int(user_id), utcnow())
+    if user is not None:
+        g.unread_notifications = (user.id, unread)
     if user is None or user.session_version != int(version) or not user.is_active:
         return None
     return user
@@ -57,7 +63,11 @@ def _enforce_idle_limit(app: Flask) -> None:
     if not session.get("remembered") and now - seen > idle_limit:
         end_session()
         return
-    session["seen"] = now
+    if now - seen >= SEEN_EVERY or "seen" not in session:
+        # Noted once a minute, not on every request: a changed session is a new cookie (about
+        # 400 bytes) on the response and a signature to compute; against a 12-hour idle limit a
+        # minute is nothing.
+        session["seen"] = now
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -21,6 +21,9 @@ def unread_count() -> int:
     """How many reminders the current user hasn't opened (0 when logged out)."""
     if not current_user.is_authenticated:
         return 0
+    loaded = g.get("unread_notifications")  # read with the user by load_user
+    if loaded is not None and loaded[0] == current_user.id:
+        return int(loaded[1])
     return inbox.unread_count(db.session, current_user.id, utcnow())
 
 

@@ -79,7 +79,8 @@ def test_anonymous_prompts_never_show_their_author(app: Flask, circle_people) ->
     for viewer in ("host", "ari"):
         response = circle_people[viewer].get(f"/circles/{cid}/prompts")
         assert "Added anonymously" in text(response)
-        assert "Bo" not in response.get_data(as_text=True)  # not in the page, not in the source
+        # Not in the page, not in the source (as a word: a random token may hold the letters).
+        assert not re.search(r"\bBo\b", response.get_data(as_text=True))
     own = circle_people["bo"].get(f"/circles/{cid}/prompts").get_data(as_text=True)
     assert "Edit" in own  # the author can still edit it
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -166,7 +166,11 @@ def baseline(daily: Mapping[date, int], today: date, typical_week: int | None) -
     windows with nothing logged (a gap is not a light week). With fewer than 3 logged windows: the
     user's ``typical_week`` setting, or ``DEFAULT_TYPICAL_WEEK`` when that is not set.
     """
-    loads = weekly_loads(daily, today - timedelta(weeks=1), BASELINE_WEEKS)
+    return _baseline(weekly_loads(daily, today - timedelta(weeks=1), BASELINE_WEEKS), typical_week)
+
+
+def _baseline(loads: Sequence[int], typical_week: int | None) -> Baseline:
+    """``baseline`` from the loads of the 8 weeks before (newest first)."""
     logged = [load for load in loads if load > 0]
     if len(logged) >= MIN_LOGGED_WEEKS:
         return Baseline(float(statistics.median(logged)), BaselineSource.HISTORY, len(logged))
@@ -227,17 +231,21 @@ def arc(
     """
     if weeks < 1:
         raise ValueError("an arc has at least one week")
+    # Every window the arc and its baselines read, summed once (newest first).
+    loads = weekly_loads(daily, today, weeks + BASELINE_WEEKS)
     points = []
     for back in range(weeks - 1, -1, -1):
-        week = snapshot(daily, today - timedelta(weeks=back), typical_week, threshold)
+        end = today - timedelta(weeks=back)
+        load = loads[back]
+        usual = _baseline(loads[back + 1 : back + 1 + BASELINE_WEEKS], typical_week)
         points.append(
             WeekPoint(
-                start=week.day - timedelta(days=WEEK_DAYS - 1),
-                end=week.day,
-                load=week.load,
-                logged=week.logged,
-                baseline=week.baseline,
-                level=week.level if week.logged else None,
+                start=end - timedelta(days=WEEK_DAYS - 1),
+                end=end,
+                load=load,
+                logged=load > 0,
+                baseline=usual,
+                level=level(load, usual.value, threshold) if load > 0 else None,
             )
         )
     return points

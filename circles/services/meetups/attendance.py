@@ -160,9 +160,10 @@ def history(session: DbSession, circle_id: int) -> list[PastMeetup]:
                 PromptAssignment.occurrence_key,
                 PromptAssignment.text,
             ).where(
+                PromptAssignment.series_id.in_({run.series_id for run in runs}),
                 sa.tuple_(PromptAssignment.series_id, PromptAssignment.occurrence_key).in_(
                     [(run.series_id, run.occurrence_key) for run in runs]
-                )
+                ),
             )
         )
     }

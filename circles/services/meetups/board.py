@@ -5,20 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import sqlalchemy as sa
 
 from circles.models.base import DbSession
 from circles.models.circle import Membership
-from circles.models.meetup import Answer, Attendance, MeetupRun, MeetupSeries, Rsvp
+from circles.models.meetup import Answer
 from circles.models.prompt import PromptAssignment
 from circles.models.user import User
-from circles.services.meetups.facilitation import rotate
-from circles.services.meetups.recurrence import to_utc
-from circles.services.meetups.series import Occurrence, occurrences_between
-
-ROTATION_LIMIT = 520  # ten years of weekly meetups
+from circles.services.meetups import rotation
+from circles.services.meetups.series import Occurrence
 
 
 @dataclass
@@ -49,72 +45,6 @@ def members_by_circle(session: DbSession, circle_ids: set[int]) -> dict[int, lis
     return grouped
 
 
-def answers_for_series(
-    session: DbSession, series_ids: set[int]
-) -> dict[tuple[int, str], dict[int, Answer]]:
-    answers: dict[tuple[int, str], dict[int, Answer]] = defaultdict(dict)
-    if not series_ids:
-        return answers
-    for row in session.scalars(sa.select(Rsvp).where(Rsvp.series_id.in_(series_ids))):
-        answers[(row.series_id, row.occurrence_key)][row.user_id] = Answer(row.answer)
-    return answers
-
-
-def _facilitators(
-    session: DbSession,
-    occurrences: Sequence[Occurrence],
-    members: dict[int, list[User]],
-    answers: dict[tuple[int, str], dict[int, Answer]],
-) -> dict[tuple[int, str], int | None]:
-    rotating: dict[int, MeetupSeries] = {
-        occ.series.id: occ.series for occ in occurrences if occ.series.rotate_facilitator
-    }
-    if not rotating:
-        return {}
-    # The queue replays from each series' first meetup, so every viewer sees the same order.
-    until = max(occ.original_start for occ in occurrences) + timedelta(seconds=1)
-    first = min(to_utc(series.start_local, series.time_zone) for series in rotating.values())
-    history = occurrences_between(session, list(rotating.values()), first, until)
-    chosen: dict[tuple[int, str], int | None] = {}
-    held: dict[int, list[str]] = defaultdict(list)
-    for occ in history:  # one pass over the history, grouped by series
-        if not occ.cancelled:
-            held[occ.series.id].append(occ.key)
-    keys_of = {series_id: held[series_id][-ROTATION_LIMIT:] for series_id in rotating}
-    came = _attendance(session, [(sid, key) for sid, keys in keys_of.items() for key in keys])
-    for series in rotating.values():
-        keys = keys_of[series.id]
-        order = [user.id for user in members.get(series.circle_id, [])]
-        # Who was really there where it was recorded; otherwise who said they couldn't make it.
-        absent = {
-            key: set(order) - came[(series.id, key)]
-            if (series.id, key) in came
-            else {uid for uid, a in answers.get((series.id, key), {}).items() if a is Answer.NO}
-            for key in keys
-        }
-        for key, user_id in rotate(order, keys, absent).items():
-            chosen[(series.id, key)] = user_id
-    return chosen
-
-
-def _attendance(
-    session: DbSession, refs: Sequence[tuple[int, str]]
-) -> dict[tuple[int, str], set[int]]:
-    """Who came to each of these occurrences that has its attendance recorded (one query)."""
-    came: dict[tuple[int, str], set[int]] = {}
-    if not refs:
-        return came
-    for series_id, key, user_id in session.execute(
-        sa.select(MeetupRun.series_id, MeetupRun.occurrence_key, Attendance.user_id)
-        .outerjoin(Attendance, Attendance.run_id == MeetupRun.id)
-        .where(sa.tuple_(MeetupRun.series_id, MeetupRun.occurrence_key).in_(list(refs)))
-    ):
-        people = came.setdefault((series_id, key), set())  # a run with no one marked counts too
-        if user_id is not None:
-            people.add(user_id)
-    return came
-
-
 def _prompt_lines(
     session: DbSession, occurrences: Sequence[Occurrence]
 ) -> dict[tuple[int, str], str]:
@@ -123,9 +53,11 @@ def _prompt_lines(
         sa.select(
             PromptAssignment.series_id, PromptAssignment.occurrence_key, PromptAssignment.text
         ).where(
+            # The plain IN lets SQLite use the (series_id, occurrence_key) index.
+            PromptAssignment.series_id.in_({occ.series.id for occ in occurrences}),
             sa.tuple_(PromptAssignment.series_id, PromptAssignment.occurrence_key).in_(
                 list({occ.ref for occ in occurrences})
-            )
+            ),
         )
     )
     return {
@@ -138,12 +70,18 @@ def _prompt_lines(
 def board(
     session: DbSession, occurrences: Sequence[Occurrence], viewer: User
 ) -> list[OccurrenceView]:
-    """Views of these occurrences for the viewer: four queries whatever their number."""
+    """Views of these occurrences for the viewer: a few queries whatever their number or age.
+
+    Answers are read for the occurrences shown (and those the rotation replays between them);
+    the facilitator rotation replays only from the first occurrence shown (``rotation``).
+    """
     if not occurrences:
         return []
     members = members_by_circle(session, {occ.circle_id for occ in occurrences})
-    answers = answers_for_series(session, {occ.series.id for occ in occurrences})
-    facilitators = _facilitators(session, occurrences, members, answers)
+    turns = rotation.turns(session, occurrences)
+    found = rotation.said(session, {occ.ref for occ in occurrences} | turns.refs)
+    answers = found.answers
+    facilitators = rotation.facilitators(session, turns, members, found)
     prompts = _prompt_lines(session, occurrences)
     views = []
     for occ in occurrences:

@@ -14,7 +14,18 @@ def rotate(
     not absent from it, and that member goes to the back. Anyone passed over keeps their place at
     the front, so they facilitate the next meetup they can make.
     """
-    queue = list(members)
+    return replay(members, occurrence_keys, absent)[0]
+
+
+def replay(
+    queue: Sequence[int], occurrence_keys: Sequence[str], absent: Mapping[str, set[int]]
+) -> tuple[dict[str, int | None], list[int]]:
+    """``rotate`` from a queue in any state: the facilitators and the queue afterwards.
+
+    Replaying a history in two parts, the second from the queue the first left, chooses exactly
+    what replaying it at once does; a stored queue can stand in for the first part.
+    """
+    queue = list(queue)
     chosen: dict[str, int | None] = {}
     for key in occurrence_keys:
         away = absent.get(key, set())
@@ -23,4 +34,4 @@ def rotate(
         if pick is not None:
             queue.remove(pick)
             queue.append(pick)
-    return chosen
+    return chosen, queue

@@ -94,13 +94,20 @@ def plan_of(series: MeetupSeries) -> Plan:
 
 
 def _changes(
-    session: DbSession, series_ids: Sequence[int]
+    session: DbSession,
+    series_ids: Sequence[int],
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> dict[tuple[int, str], OccurrenceChange]:
+    """Changed occurrences of these series, those whose key (original start) is in [start, end]."""
     if not series_ids:
         return {}
-    rows = session.scalars(
-        sa.select(OccurrenceChange).where(OccurrenceChange.series_id.in_(series_ids))
-    )
+    query = sa.select(OccurrenceChange).where(OccurrenceChange.series_id.in_(series_ids))
+    if start is not None:
+        query = query.where(OccurrenceChange.occurrence_key >= recurrence.occurrence_key(start))
+    if end is not None:
+        query = query.where(OccurrenceChange.occurrence_key <= recurrence.occurrence_key(end))
+    rows = session.scalars(query)
     return {(change.series_id, change.occurrence_key): change for change in rows}
 
 
@@ -140,7 +147,8 @@ def occurrences_between(
     session: DbSession, series_list: Sequence[MeetupSeries], start: datetime, end: datetime
 ) -> list[Occurrence]:
     """Every occurrence (cancelled ones included) starting in [start, end), soonest first."""
-    changes = _changes(session, [s.id for s in series_list])
+    ids = [s.id for s in series_list]
+    changes = _changes(session, ids, start - MOVE_REACH, end + MOVE_REACH)  # moves reach this far
     found = [occ for series in series_list for occ in _expand(series, changes, start, end)]
     return sorted(found, key=lambda occ: (occ.start, occ.series.id))
 
@@ -199,7 +207,7 @@ def find_occurrence(session: DbSession, series: MeetupSeries, key: str) -> Occur
     )
     if starts != [original]:
         return None
-    change = _changes(session, [series.id]).get((series.id, key))
+    change = _changes(session, [series.id], original, original).get((series.id, key))
     start = change.moved_to if change and change.moved_to else original
     return Occurrence(
         series,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -14,6 +15,10 @@ SHOWN = (Status.SENT.value, Status.SKIPPED.value, Status.FAILED.value)
 
 
 def _mine(user_id: int, now: datetime) -> sa.Select[Notification]:
+    return _mine_by_id(user_id, now)
+
+
+def _mine_by_id(user_id: Any, now: Any) -> sa.Select[Notification]:
     return sa.select(Notification).where(
         Notification.user_id == user_id,
         Notification.status.in_(SHOWN),
@@ -27,6 +32,25 @@ def unread_count(session: DbSession, user_id: int, now: datetime) -> int:
         _mine(user_id, now).where(Notification.read_at.is_(None)).with_only_columns(sa.func.count())
     )
     return session.scalar(query) or 0
+
+
+def _user_with_unread_query() -> sa.Select[User, int]:
+    unread = (
+        _mine_by_id(sa.bindparam("user_id"), sa.bindparam("now", type_=sa.DateTime))
+        .where(Notification.read_at.is_(None))
+        .with_only_columns(sa.func.count())
+        .scalar_subquery()
+    )
+    return sa.select(User, unread).where(User.id == sa.bindparam("user_id"))
+
+
+def user_with_unread(session: DbSession, user_id: int, now: datetime) -> tuple[User | None, int]:
+    """The user and how many reminders they haven't opened, in one query (for every request)."""
+    row = session.execute(_USER_WITH_UNREAD, {"user_id": user_id, "now": now}).first()
+    return (None, 0) if row is None else (row[0], int(row[1] or 0))
+
+
+_USER_WITH_UNREAD = _user_with_unread_query()  # built once: it runs on every request
 
 
 def latest(session: DbSession, user: User, now: datetime, limit: int = 50) -> list[Notification]:
