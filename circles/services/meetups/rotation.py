@@ -68,7 +68,8 @@ def turns(session: DbSession, occurrences: Sequence[Occurrence]) -> Turns:
         if occ.series.id in rotating:
             first = screen_start.get(occ.series.id)
             screen_start[occ.series.id] = occ.start if first is None else min(first, occ.start)
-    until = max(occ.original_start for occ in occurrences) + timedelta(seconds=1)
+    # Up to the latest shown, by its planned or its moved time: a meetup moved later stays in.
+    until = max(max(occ.original_start, occ.start) for occ in occurrences) + timedelta(seconds=1)
     window = occurrences_between(
         session, list(rotating.values()), min(screen_start.values()), until
     )

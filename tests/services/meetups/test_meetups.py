@@ -195,3 +195,21 @@ def test_upcoming_costs_the_same_queries_for_one_or_many_series(
     assert len(many) <= len(few) + 2, "\n---\n".join(many)
     assert len(many) <= 7  # series, changes, members, answers, window, fingerprint, prompts
     assert len(first) <= len(many) + 2, "\n---\n".join(first)
+
+
+def test_a_moved_meetup_keeps_its_place_in_the_rotation(circle: Circle) -> None:
+    _weekly(circle, rotate_facilitator=True)
+    occs = _between(circle, MARCH, APRIL_END)[:3]
+    host = _host(circle)
+    before = [v.facilitator.display_name for v in board(db.session, occs, host)]
+    meetup_actions.move_occurrence(
+        db.session, occs[1], datetime(2026, 3, 13, 19, 0), MARCH  # Thursday 12th to Friday
+    )
+    db.session.commit()
+    moved = _between(circle, MARCH, APRIL_END)[:3]
+    assert moved[1].moved
+    # Shown alone (as on its own page) or with the others, it keeps its facilitator.
+    (alone,) = board(db.session, [moved[1]], host)
+    assert alone.facilitator is not None and alone.facilitator.display_name == before[1]
+    after = [v.facilitator.display_name for v in board(db.session, moved, host)]
+    assert after == before
