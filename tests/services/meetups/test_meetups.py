@@ -203,7 +203,10 @@ def test_a_moved_meetup_keeps_its_place_in_the_rotation(circle: Circle) -> None:
     host = _host(circle)
     before = [v.facilitator.display_name for v in board(db.session, occs, host)]
     meetup_actions.move_occurrence(
-        db.session, occs[1], datetime(2026, 3, 13, 19, 0), MARCH  # Thursday 12th to Friday
+        db.session,
+        occs[1],
+        datetime(2026, 3, 13, 19, 0),  # noqa: DTZ001 - local wall time, Thursday to Friday
+        MARCH,
     )
     db.session.commit()
     moved = _between(circle, MARCH, APRIL_END)[:3]
