@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -42,21 +41,14 @@ import sqlalchemy.orm as so
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.http_load import BARE_APP, PASSWORD, wait, wrk  # noqa: E402
 from circles.models.base import Base  # noqa: E402
 from circles.services.accounts.passwords import Passwords  # noqa: E402
+from tests.support.mailbox import free_port  # noqa: E402
 from tests.support.volume import Built, Volume, populate  # noqa: E402
 
 BIN = Path(sys.executable).parent
-PASSWORD = "benchmarks are not people"
 WORKERS = 2
-P95_LUA = (
-    "done = function(s, latency, r) "
-    'io.write(string.format("P95 %d\\n", latency:percentile(95))) end\n'
-)
-BARE_APP = (
-    "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
-    '@app.get("/")\ndef hello():\n    return "hello"\n'
-)
 SETS = {
     "1x": Volume(circles=3, series_weeks=12, log_weeks=26, notifications=20),
     "old series": Volume(circles=3, series_weeks=120, log_weeks=26, notifications=20),
@@ -76,14 +68,6 @@ class Figure:
     @property
     def ratio(self) -> float:
         return self.rate / self.bare_rate
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def paths(built: Built) -> dict[str, str]:
@@ -106,34 +90,6 @@ def fill(url: str, volume: Volume) -> Built:
         session.commit()
     engine.dispose()
     return built
-
-
-def wrk(url: str, seconds: int, cookie: str | None, folder: Path) -> tuple[float, float]:
-    script = folder / "p95.lua"
-    script.write_text(P95_LUA)
-    argv = ["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", str(script), url]
-    if cookie:
-        argv[1:1] = ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p95 = re.search(r"P95 (\d+)", out)
-    if rate is None or p95 is None:
-        raise SystemExit(f"wrk said: {out}")
-    if "Non-2xx" in out:
-        raise SystemExit(f"{url} answered with errors: {out}")
-    return float(rate.group(1)), int(p95.group(1)) / 1000
-
-
-def wait(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{url} never answered")
 
 
 @contextmanager

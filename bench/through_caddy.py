@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -31,6 +30,7 @@ import sqlalchemy.orm as so
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.http_load import BARE_APP, PASSWORD, wait, wrk  # noqa: E402
 from circles.models.base import Base, utcnow  # noqa: E402
 from circles.models.load import LoadEntry  # noqa: E402
 from circles.models.user import User  # noqa: E402
@@ -40,28 +40,12 @@ from circles.services.circles import operations as circle_actions  # noqa: E402
 from circles.services.meetups import operations as meetup_actions  # noqa: E402
 from circles.services.meetups import series as meetups  # noqa: E402
 from circles.services.meetups.recurrence import Repeat  # noqa: E402
+from tests.support.mailbox import free_port  # noqa: E402
 
 ADMIN_URL = os.environ.get(
     "BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 FLASK_BIN = Path(sys.executable).parent
-PASSWORD = "benchmarks are not people"
-P95_LUA = (
-    "done = function(s, latency, r) "
-    'io.write(string.format("P95 %d\\n", latency:percentile(95))) end\n'
-)
-BARE_APP = (
-    "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
-    '@app.get("/")\ndef hello():\n    return "hello"\n'
-)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def fill(url: str, circles: int) -> str:
@@ -135,32 +119,6 @@ def fill(url: str, circles: int) -> str:
         session.commit()
     engine.dispose()
     return "me@bench.test"
-
-
-def wrk(url: str, seconds: int, cookie: str | None, folder: Path) -> tuple[float, float]:
-    script = folder / "p95.lua"
-    script.write_text(P95_LUA)
-    argv = ["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", str(script), url]
-    if cookie:
-        argv[1:1] = ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p95 = int(re.search(r"P95 (\d+)", out).group(1)) / 1000  # type: ignore[union-attr]
-    return rate, p95
-
-
-def wait(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if (
-                requests.get(url, timeout=2).status_code < 500
-            ):  # Caddy says 502 until gunicorn is up
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{url} never answered")
 
 
 def serve(app_module: str, env: dict[str, str], port: int, cwd: Path) -> subprocess.Popen[bytes]:
