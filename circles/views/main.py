@@ -19,6 +19,7 @@ from circles.services.meetups import formats
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
 from circles.services.reach import directory as reach
+from circles.services.seasons import queries as season_queries
 from circles.views.summaries import card_extras
 
 bp = Blueprint("main", __name__)
@@ -64,6 +65,7 @@ def index() -> str:
         rsvp_form=RsvpForm(formdata=None),
         reach=reach.shared_in(db.session, circle_ids),
         plans=checkin_requests.plans_for(db.session, current_user, now),
+        recommit=season_queries.recommit_asked(db.session, current_user, now),
     )
 
 

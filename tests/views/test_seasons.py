@@ -222,3 +222,16 @@ def test_coming_back_is_only_for_those_who_paused(app: Flask, scene, make_user) 
     outsider = logged_in(app, make_user())
     assert outsider.post(f"/circles/{scene['circle'].id}/come-back").status_code == 404
     assert scene["ana"].post(f"/circles/{scene['circle'].id}/come-back").status_code == 303
+
+
+def test_today_asks_about_next_season_until_answered(app: Flask, scene) -> None:
+    _start(scene)  # two months from 50 days ago: the recommit window is open
+    assert "Next season in Harbour" in text(scene["ana"].get("/"))
+    scene["ana"].post(scene["url"] + "/recommit", data={"choice": "continue"})
+    assert "Next season in Harbour" not in text(scene["ana"].get("/"))
+    assert "Next season in Harbour" in text(scene["bo"].get("/"))  # Bo hasn't answered yet
+
+
+def test_today_does_not_ask_before_the_window(app: Flask, scene) -> None:
+    _start(scene, days_ago=1)
+    assert "Next season in" not in text(scene["ana"].get("/"))

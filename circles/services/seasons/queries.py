@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from circles.models.base import DbSession
 from circles.models.circle import Circle, Membership
@@ -52,6 +53,24 @@ def recommit_open(season: Season, now: datetime) -> bool:
     return season.is_current and rules.recommit_open(
         season.starts_on, season.ends_on, today_in(season.circle, now)
     )
+
+
+def recommit_asked(session: DbSession, user: User, now: datetime) -> list[Season]:
+    """Current seasons whose recommit question is open and that the user hasn't answered
+    (one query; the window is judged in each circle's own days)."""
+    seasons = session.scalars(
+        sa.select(Season)
+        .join(SeasonMember, SeasonMember.season_id == Season.id)
+        .join(Circle, Circle.id == Season.circle_id)
+        .options(so.contains_eager(Season.circle))
+        .where(
+            SeasonMember.user_id == user.id,
+            SeasonMember.answered_at.is_(None),
+            Season.ended_at.is_(None),
+        )
+        .order_by(Season.ends_on)
+    )
+    return [season for season in seasons if recommit_open(season, now)]
 
 
 def season_member(session: DbSession, season_id: int, user_id: int) -> SeasonMember | None:
