@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -85,32 +87,44 @@ def show(circle_id: int) -> tuple[str, int]:
     return _season_page(circle_or_404(circle_id))
 
 
+def _season_action(
+    access: CircleAccess,
+    form: Any,
+    name: str,
+    action: Callable[[], object],
+    field: str,
+    success: str,
+) -> Any:
+    """Run a season form's action: back to the season page when done, else the page with the
+    form (named `name` there) showing why, as a 400."""
+    if form.validate_on_submit() and attempt_form(action, form, field, success):
+        return redirect(url_for("seasons.show", circle_id=access.circle.id), 303)
+    return _season_page(access, 400, **{name: form})
+
+
 @bp.post("/circles/<int:circle_id>/season/start")
 @login_required
 @rerender_on_csrf_error
 def start(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     form = StartSeasonForm()
-    if form.validate_on_submit() and form.starts_on.data is not None:
-        starts_on = form.starts_on.data
-        done = attempt_form(
-            lambda: season_actions.start_season(
-                db.session,
-                access.circle,
-                current_user,
-                starts_on=starts_on,
-                unit=form.unit.data or "",
-                length=form.length.data or 0,
-                fixed=bool(form.fixed.data),
-                now=utcnow(),
-            ),
-            form,
-            "length",
-            "The season has started.",
-        )
-        if done:
-            return redirect(url_for("seasons.show", circle_id=circle_id), 303)
-    return _season_page(access, 400, start_form=form)
+    return _season_action(
+        access,
+        form,
+        "start_form",
+        lambda: season_actions.start_season(
+            db.session,
+            access.circle,
+            current_user,
+            starts_on=form.starts_on.data or date.min,  # DateField's InputRequired has run
+            unit=form.unit.data or "",
+            length=form.length.data or 0,
+            fixed=bool(form.fixed.data),
+            now=utcnow(),
+        ),
+        "length",
+        "The season has started.",
+    )
 
 
 @bp.post("/circles/<int:circle_id>/season/next")
@@ -119,23 +133,21 @@ def start(circle_id: int) -> Any:
 def start_next(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     form = NextSeasonForm()
-    if form.validate_on_submit():
-        done = attempt_form(
-            lambda: season_actions.start_next_season(
-                db.session,
-                access.circle,
-                current_user,
-                unit=form.unit.data or "",
-                length=form.length.data or 0,
-                now=utcnow(),
-            ),
-            form,
-            "length",
-            "The next season has started.",
-        )
-        if done:
-            return redirect(url_for("seasons.show", circle_id=circle_id), 303)
-    return _season_page(access, 400, next_form=form)
+    return _season_action(
+        access,
+        form,
+        "next_form",
+        lambda: season_actions.start_next_season(
+            db.session,
+            access.circle,
+            current_user,
+            unit=form.unit.data or "",
+            length=form.length.data or 0,
+            now=utcnow(),
+        ),
+        "length",
+        "The next season has started.",
+    )
 
 
 @bp.post("/circles/<int:circle_id>/season/recommit")
@@ -144,21 +156,19 @@ def start_next(circle_id: int) -> Any:
 def recommit(circle_id: int) -> Any:
     access = circle_or_404(circle_id)
     season = seasons.current(db.session, circle_id)
-    form = RecommitForm()
     if season is None:
         abort(404)
-    if form.validate_on_submit():
-        done = attempt_form(
-            lambda: season_actions.recommit(
-                db.session, season, current_user, form.choice.data or "", utcnow()
-            ),
-            form,
-            "choice",
-            "Thank you. Only you and your host's counts know your answer.",
-        )
-        if done:
-            return redirect(url_for("seasons.show", circle_id=circle_id), 303)
-    return _season_page(access, 400, recommit_form=form)
+    form = RecommitForm()
+    return _season_action(
+        access,
+        form,
+        "recommit_form",
+        lambda: season_actions.recommit(
+            db.session, season, current_user, form.choice.data or "", utcnow()
+        ),
+        "choice",
+        "Thank you. Only you and your host's counts know your answer.",
+    )
 
 
 @bp.post("/circles/<int:circle_id>/season/fixed")
