@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -12,17 +11,14 @@ from circles.extensions import db
 from circles.models import LoadEntry
 from tests.browser.conftest import screenshot
 from tests.browser.test_circles_in_browser import _log_in
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.browser
 
 
 def _wait_until(check: Any, what: str, seconds: float = 10) -> None:
     """Poll until `check()` is true (wait_for_function would need eval, which the CSP forbids)."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+    poll(check, what, seconds)
 
 
 def _install_worker(phone: Any) -> None:

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from tests.deploy.layout import DEPLOY, ROOT
 from tests.support.console import Console, free_port
 from tests.support.databases import fresh_database
 from tests.support.mailbox import Mailbox
+from tests.support.polling import poll
 from tests.support.requirements import missing
 from tests.support.settings import raw_vapid_private_key
 
@@ -66,16 +66,17 @@ class Stack:
 
 def _wait_until_answering(url: str, console: Console, ca: Path | None = None) -> None:
     """Poll until `url` answers (over https once Caddy's local CA exists), with a deadline."""
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+
+    def answering() -> bool:
         try:
             if ca is None or ca.exists():
                 requests.get(url, timeout=5, verify=str(ca) if ca else True)
-                return
+                return True
         except requests.RequestException:
             assert console.process.poll() is None, console.output
-            time.sleep(0.2)
-    raise AssertionError(f"{url} never answered:\n{console.output}")
+        return False
+
+    poll(answering, f"{url} to answer", timeout=90)
 
 
 def _caddyfile(folder: Path, https_port: int) -> Path:
@@ -229,10 +230,7 @@ def test_links_in_emails_are_https_on_the_public_address_whatever_the_headers_sa
         timeout=30,
     )
     assert answer.status_code == 200
-    deadline = time.monotonic() + 30
-    while len(mailbox.sent_to(USER_EMAIL)) == before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    body = mailbox.sent_to(USER_EMAIL)[-1].get_content()
+    body = mailbox.wait_for(USER_EMAIL, timeout=30, after=before).get_content()
     links = re.findall(r"https?://\S+", body)
     assert links and all(link.startswith(f"{stack.url}/password/reset/") for link in links)
 

@@ -31,6 +31,7 @@ from circles.services.reminders import outbox
 from circles.services.reminders.kinds import Kind
 from tests.support.console import Console, free_port
 from tests.support.databases import fresh_database
+from tests.support.polling import poll
 from tests.support.push_service import LocalPushService
 from tests.support.requirements import missing
 
@@ -174,20 +175,21 @@ def _people(database: str, count: int, push: LocalPushService | None = None) -> 
 def _wait_until_settled(database: str) -> None:
     """Until no test reminder is left pending or leased: both workers are done with them."""
     engine = sa.create_engine(database)
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            with engine.connect() as connection:
-                open_rows = connection.scalar(
+
+    def settled() -> bool:
+        with engine.connect() as connection:
+            return (
+                connection.scalar(
                     sa.text(
                         "SELECT count(*) FROM notification "
                         "WHERE dedupe_key LIKE 'two-nodes:%' AND status <> 'sent'"
                     )
                 )
-            if open_rows == 0:
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"{open_rows} reminders still not settled")
+                == 0
+            )
+
+    try:
+        poll(settled, "every reminder to be sent", timeout=120)
     finally:
         engine.dispose()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import socket
 import threading
-import time
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -27,8 +26,9 @@ class _Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=default)
-        with self.inbox.lock:
+        with self.inbox.arrived:
             self.inbox.messages.append(message)  # type: ignore[arg-type]
+            self.inbox.arrived.notify_all()
         return "250 OK"
 
 
@@ -37,7 +37,8 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
+        self.arrived = threading.Condition(self.lock)  # notified as each message is stored
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=free_port())
 
     def start(self) -> None:
@@ -54,16 +55,20 @@ class Mailbox:
         with self.lock:
             self.messages.clear()
 
-    def wait_for(self, to: str, timeout: float = 5.0, containing: str = "") -> EmailMessage:
-        """The newest message to this address (holding `containing`), waiting for it to arrive."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                found = [m for m in self.messages if m["To"] == to and containing in _text_of(m)]
-            if found:
-                return found[-1]
-            time.sleep(0.02)
-        raise AssertionError(f"no email to {to} within {timeout}s")
+    def wait_for(
+        self, to: str, timeout: float = 5.0, containing: str = "", after: int = 0
+    ) -> EmailMessage:
+        """The newest message to this address (holding `containing`, and beyond the first
+        `after` sent to it), woken as each message arrives."""
+
+        def found() -> list[EmailMessage]:
+            mine = [m for m in self.messages if m["To"] == to][after:]
+            return [m for m in mine if containing in _text_of(m)]
+
+        with self.arrived:
+            if not self.arrived.wait_for(lambda: bool(found()), timeout):
+                raise AssertionError(f"no email to {to} within {timeout}s")
+            return found()[-1]
 
     def sent_to(self, to: str) -> list[EmailMessage]:
         with self.lock:
