@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 
 from circles.extensions import db
 from circles.models.base import utcnow
-from circles.models.notification import Notification
 from circles.models.season import Season
 from tests.conftest import PASSWORD, AuthActions
 from tests.support.node import check_html
+from tests.support.notifications import sent_reminder
 
 SOON = date.today() + timedelta(days=9)  # noqa: DTZ011
 
@@ -82,22 +82,7 @@ def _scene(app: Flask, make_user, make_circle) -> dict[str, str]:
     AuthActions(peer).login(member.email)
     peer.post(f"/circles/{circle.id}/checkins/signal", data={"kind": "checkin", "action": "raise"})
     with app.app_context():
-        now = utcnow()
-        db.session.add(
-            Notification(
-                user_id=host.id,
-                kind="meetup_hour",
-                dedupe_key="markup",
-                due_at=now - timedelta(hours=1),
-                next_attempt_at=now - timedelta(hours=1),
-                title="Circles",
-                body="Your circle meets in an hour",
-                url="/",
-                tag="t",
-                status="sent",
-                sent_at=now,
-            )
-        )
+        db.session.add(sent_reminder(host.id, "markup", utcnow()))
         db.session.commit()
         season_id = db.session.scalar(db.select(Season.id))
     return {

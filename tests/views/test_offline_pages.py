@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from circles.extensions import db
 from circles.models.base import utcnow
-from circles.models.notification import Notification
 from tests.conftest import AuthActions
+from tests.support.notifications import sent_reminder
 from tests.support.pages import text
 
 
@@ -20,22 +20,7 @@ def logged_in_with_news(app: Flask, client: FlaskClient, auth: AuthActions, make
     """A logged-in person with an unread notification; returns their user id."""
     user = make_user()
     with app.app_context():
-        now = utcnow()
-        db.session.add(
-            Notification(
-                user_id=user.id,
-                kind="meetup_hour",
-                dedupe_key="offline-test",
-                due_at=now - timedelta(hours=1),
-                next_attempt_at=now - timedelta(hours=1),
-                title="Circles",
-                body="Your circle meets in an hour",
-                url="/",
-                tag="t",
-                status="sent",
-                sent_at=now - timedelta(hours=1),
-            )
-        )
+        db.session.add(sent_reminder(user.id, "offline-test", utcnow() - timedelta(hours=1)))
         db.session.commit()
     auth.login(user.email)
     assert 'class="count">1<' in client.get("/").get_data(as_text=True)  # the bell shows it
