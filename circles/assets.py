@@ -7,16 +7,11 @@ once per process (a deploy restarts the processes).
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request, url_for
-from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
+from flask import Flask, Response, current_app, request
 from werkzeug.security import safe_join
 
 YEAR = 365 * 24 * 3600
@@ -38,34 +33,6 @@ def file_version(filename: str, app: Flask | None = None) -> str:
             return ""
         versions[filename] = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
     return versions[filename]
-
-
-def import_map() -> Markup:
-    """The page's import map: each script module's plain URL to its versioned one.
-
-    Modules import each other by plain URL ("./push.js"); the map sends those imports to the
-    versioned files too, so every script is cached for a year and kept by the service worker.
-    A script for one page only (``js/pages/``) is loaded by that page and not mapped or kept.
-    """
-    app = current_app
-    if "circles_import_map" not in app.extensions:
-        folder = Path(app.static_folder or "static")
-        modules = sorted(p.relative_to(folder).as_posix() for p in (folder / "js").glob("*.js"))
-        imports = {
-            f"{app.static_url_path}/{name}": url_for("static", filename=name) for name in modules
-        }
-        # htmlsafe: escapes <, >, & and ' inside the JSON, so it can sit in a <script>.
-        app.extensions["circles_import_map"] = htmlsafe_json_dumps(
-            {"imports": imports}, dumps=partial(json.dumps, sort_keys=True)
-        )
-    markup: Markup = app.extensions["circles_import_map"]
-    return markup
-
-
-def import_map_source() -> str:
-    """The Content-Security-Policy source that lets exactly this import map run."""
-    digest = hashlib.sha256(str(import_map()).encode()).digest()
-    return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 def _add_version(endpoint: str, values: dict[str, Any]) -> None:
@@ -112,6 +79,5 @@ def configure_compression(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["import_map"] = import_map
     app.url_defaults(_add_version)
     app.after_request(_cache_versioned)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from werkzeug.exceptions import SecurityError
 
-from circles import assets
-
 CSP = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' {import_map}",
+        "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
         "connect-src 'self'",
@@ -27,8 +25,7 @@ CSP = "; ".join(
 def _policy() -> str:
     if isinstance(request.routing_exception, SecurityError):
         return "default-src 'none'"  # an untrusted Host gets plain text: no URL can be built
-    # The one inline script allowed is the import map, by its hash (circles.assets).
-    return CSP.format(import_map=assets.import_map_source())
+    return CSP
 
 
 # Files a page uses (not documents themselves): the page's own policy governs them, so the

@@ -1,4 +1,4 @@
-"""The npm tools the tests run (ical.js, the Nu Html Checker), installed on first use."""
+"""The npm tools the tests run (ical.js, the Nu Html Checker, esbuild), installed on first use."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ JS = Path(__file__).resolve().parent / "js"
 def node_modules() -> Path:
     """`tests/support/js/node_modules`, running `npm ci` once if it is not there yet."""
     modules = JS / "node_modules"
-    if (modules / ".package-lock.json").exists():
+    wanted = json.loads((JS / "package.json").read_text())["dependencies"]
+    if all((modules / name / "package.json").exists() for name in wanted):
         return modules
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
@@ -94,3 +95,16 @@ def ical_js_expand(ics: bytes, start: datetime, end: datetime) -> dict[str, Any]
             if item.get(name):
                 item[name] = datetime.fromisoformat(item[name]).astimezone(UTC)
     return found
+
+
+def bundle_script(outfile: Path) -> bytes:
+    """The site's script as `tests/support/js/bundle.mjs` builds it from static/js/src/ now."""
+    node_modules()
+    node = shutil.which("node")
+    if node is None:
+        missing("Node.js")
+    done = subprocess.run(
+        [node, str(JS / "bundle.mjs"), str(outfile)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return outfile.read_bytes()

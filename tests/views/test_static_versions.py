@@ -56,11 +56,11 @@ def test_changing_a_static_file_gives_a_new_cache_name_and_url(
     assert _stylesheet_url(after) != old_url
 
 
-def test_changing_a_script_module_gives_a_new_cache_name(
+def test_changing_the_script_gives_a_new_cache_name(
     make_app: Callable[..., Flask], static_copy: Path
 ) -> None:
     old_name = _cache_name(_serving(make_app, static_copy))
-    with (static_copy / "js" / "retry.js").open("a") as script:
+    with (static_copy / "js" / "app.js").open("a") as script:
         script.write("\n// deployed\n")
     assert _cache_name(_serving(make_app, static_copy)) != old_name
 
@@ -103,20 +103,19 @@ def test_the_worker_precaches_the_offline_pages_and_the_versioned_files(
     assert all("?v=" in u for u in urls if u.startswith("/static/"))
 
 
-def test_modules_imported_by_plain_url_load_their_versioned_file(
+def test_a_page_loads_one_versioned_script_and_allows_no_inline_script(
     make_app: Callable[..., Flask], static_copy: Path
 ) -> None:
     app = _serving(make_app, static_copy)
     client = app.test_client()
     page = client.get("/offline")
-    found = re.search(r'<script type="importmap">(.*?)</script>', page.get_data(as_text=True))
-    assert found
-    mapped = app.json.loads(found.group(1))["imports"]["/static/js/offline-log.js"]
-    assert re.fullmatch(r"/static/js/offline-log\.js\?v=[0-9a-f]{12}", mapped)
-    script = client.get("/sw.js").get_data(as_text=True)
-    assert f'"{mapped}"' in script  # the service worker keeps the file the map points at
-    # The Content Security Policy lets this one inline script run, by its hash.
-    assert "'sha256-" in page.headers["Content-Security-Policy"]
+    scripts = re.findall(r"<script[^>]*>", page.get_data(as_text=True))
+    assert len(scripts) == 1, scripts  # the bundle: no chain of module requests
+    found = re.search(r'src="(/static/js/app\.js\?v=[0-9a-f]{12})"', scripts[0])
+    assert found, scripts
+    assert f'"{found.group(1)}"' in client.get("/sw.js").get_data(as_text=True)  # kept offline
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "sha256" not in policy and "unsafe" not in policy
 
 
 def test_shared_files_are_compressed_and_pages_are_not(
