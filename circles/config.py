@@ -48,9 +48,15 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     production = os.environ.get("CIRCLES_ENV", "development") == "production"
     database_url = _database_url(instance_path)
     # hide_parameters: an error never writes what a user typed (a note, a prompt) into the logs.
-    engine_options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    engine_options: dict[str, Any] = {"hide_parameters": True}
     if database_url.startswith("postgresql"):
-        engine_options |= {"pool_size": 5, "max_overflow": 10, "pool_recycle": 1800}
+        # A server connection can drop between requests (restart, failover): test it on checkout.
+        engine_options |= {
+            "pool_pre_ping": True,
+            "pool_size": 5,
+            "max_overflow": 10,
+            "pool_recycle": 1800,
+        }
     return {
         "CIRCLES_ENV": "production" if production else "development",
         "SECRET_KEY": _secret_key(instance_path, production),

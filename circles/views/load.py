@@ -165,12 +165,7 @@ def safe_back() -> str:
     return url_for("load.log") if request.args.get("undo") else url_for("load.overview")
 
 
-def _curve() -> curve.CurveReading:
-    board = load.dashboard(db.session, current_user, utcnow())
-    return curve.reading(board.arc, board.today, current_user.arc_started_on)
-
-
-def _burnout_context(form: BurnoutForm | None = None) -> dict[str, Any]:
+def _burnout_context(board: load.Dashboard, form: BurnoutForm | None = None) -> dict[str, Any]:
     checks = burnout_checks.latest(db.session, current_user, 1)
     return {
         "burnout_form": form or BurnoutForm(formdata=None),
@@ -178,7 +173,7 @@ def _burnout_context(form: BurnoutForm | None = None) -> dict[str, Any]:
         "burnout_answers": burnout.ANSWERS,
         "needs_help_now": bool(checks) and burnout.needs_help_now(checks[0].answer),
         "arc_start_form": ArcStartForm(formdata=None, started_on=current_user.arc_started_on),
-        "curve": _curve(),
+        "curve": curve.reading(board.arc, board.today, current_user.arc_started_on),
     }
 
 
@@ -186,9 +181,10 @@ def _overview(
     settings: LoadSettingsForm | None = None, burnout_form: BurnoutForm | None = None
 ) -> tuple[str, int]:
     """My load, with a form that was just refused kept as it was filled in (then a 400)."""
+    board = load.dashboard(db.session, current_user, utcnow())
     return render_form(
         "load/overview.html",
-        board=load.dashboard(db.session, current_user, utcnow()),
+        board=board,
         entries=load.recent(db.session, current_user),
         words=INTENSITY_WORDS,
         settings=settings
@@ -197,7 +193,7 @@ def _overview(
             typical_week=current_user.typical_week,
             load_threshold=current_user.load_threshold,
         ),
-        **_burnout_context(burnout_form),
+        **_burnout_context(board, burnout_form),
     )
 
 

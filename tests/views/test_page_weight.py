@@ -1,8 +1,9 @@
 """What a first and a repeat visit to Today cost on the wire, counted through the app.
 
 A first visit fetches the page, every file it links (stylesheet, icons, the manifest, the one
-script), the service worker and what the worker keeps for offline use. Files are counted as the app sends them (brotli); pages as the deployment sends them (Caddy compresses
-everything, deploy/circles-site.caddy; gzip here). Headers count too: they are sent with every
+script), the service worker and what the worker keeps for offline use. Files are counted as the
+app sends them (brotli); pages as the deployment sends them (Caddy compresses everything,
+deploy/circles-site.caddy; gzip here). Headers count too: they are sent with every
 file. A repeat visit fetches the page alone: every file is cached for a year by its versioned URL.
 bench/page_weight.py measures the same in Chromium through Caddy.
 """
