@@ -77,6 +77,9 @@ def paths(built: Built) -> dict[str, str]:
         "circle": f"/circles/{circle}",
         "meetup": f"/circles/{circle}/meetups/{series}/{built.next_key}",
         "My load": "/load",
+        # The two-tap log: the lightest logged-in page (the user and two statements), as a
+        # reference for what any logged-in page of this stack costs against the bare app.
+        "Log": "/log",
     }
 
 

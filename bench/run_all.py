@@ -7,8 +7,8 @@
 
 Runs, one after the other, each against its baseline in the same run:
 
-- ``pages.py``: Today, a circle, a meetup and My load over HTTP (gunicorn, wrk -c32, logged in)
-  against a bare Flask app, at 1 x, with 120-week-old meetups and at 10 x data;
+- ``pages.py``: Today, a circle, a meetup, My load and the log over HTTP (gunicorn, wrk -c32,
+  logged in) against a bare Flask app, at 1 x, with 120-week-old meetups and at 10 x data;
 - ``planning.py``: the worker's planning pass at 1, 100 and 1,000 circles against an empty
   database, with statement counts;
 - ``delivery.py``: push delivery through the worker against the bare ``PushSender.send`` loop;
