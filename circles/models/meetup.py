@@ -58,6 +58,9 @@ class MeetupSeries(Base):
     # Calendar apps replace what they hold only when SEQUENCE grows: each edit adds one.
     revision: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+    # One more each time its history changes (an answer, who came, a cancelled or moved meetup):
+    # the facilitator rotation kept in memory is keyed on it (services/meetups/rotation.py).
+    history_revision: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     circle: so.Mapped[Circle] = so.relationship()
 

@@ -12,7 +12,7 @@ from circles.models.buddy import BuddyRound, PulseResponse
 from circles.models.checkin import CheckinRecord, CheckinSignal
 from circles.models.circle import Circle, Membership, Role
 from circles.models.load import BurnoutCheck, LoadEntry
-from circles.models.meetup import Rsvp
+from circles.models.meetup import Attendance, MeetupRun, Rsvp
 from circles.models.notification import Notification
 from circles.models.presenting import PresenterNote, PresenterPrep
 from circles.models.prompt import DeckPrompt, PrepNote, PromptAssignment, PromptVote
@@ -21,6 +21,7 @@ from circles.models.reach import ReachShare, ReachWay
 from circles.models.season import SeasonMember, SeasonWaitlist
 from circles.models.user import User
 from circles.services.circles.membership import free_seat, lock_circle
+from circles.services.meetups import rotation
 
 
 class AccountError(ValueError):
@@ -190,6 +191,14 @@ def erase_account(session: DbSession, user: User) -> None:
     session.flush()
     _forget_prompts(session, user)
     _forget_in_buddy_rounds(session, user)
+    # Their answers and attendance go with them (ON DELETE CASCADE): those histories change.
+    answered = sa.select(Rsvp.series_id).where(Rsvp.user_id == user.id)
+    attended = (
+        sa.select(MeetupRun.series_id)
+        .join(Attendance, Attendance.run_id == MeetupRun.id)
+        .where(Attendance.user_id == user.id)
+    )
+    rotation.history_changed(session, session.scalars(sa.union(answered, attended)))
     session.delete(user)
     session.flush()
 

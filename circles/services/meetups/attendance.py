@@ -19,7 +19,7 @@ from circles.models.meetup import Attendance, MeetupFeeling, MeetupRun, MeetupSe
 from circles.models.prompt import PromptAssignment
 from circles.models.user import User
 from circles.services.idempotent import add_once, put
-from circles.services.meetups import formats
+from circles.services.meetups import formats, rotation
 from circles.services.meetups.series import MeetupError, Occurrence
 from circles.services.reminders import outbox
 from circles.services.reminders.kinds import Kind
@@ -66,6 +66,7 @@ def record(
     if not came <= members:
         raise MeetupError("Only members of the circle can be marked as there.")
     chosen = formats.get(format_key or occurrence.meeting_format.key).key
+    rotation.history_changed(session, [occurrence.series.id])  # who came moves the rotation
     run = run_of(session, occurrence)
     if run is None:
         run = add_once(

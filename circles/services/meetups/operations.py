@@ -17,7 +17,7 @@ from circles.models.meetup import Answer, MeetupSeries, OccurrenceChange, Rsvp
 from circles.models.prompt import NOTE_MAX, PrepNote, PromptAssignment
 from circles.models.user import User
 from circles.services.idempotent import add_once
-from circles.services.meetups import formats, recurrence
+from circles.services.meetups import formats, recurrence, rotation
 from circles.services.meetups.prep_notes import my_note
 from circles.services.meetups.recurrence import Repeat
 from circles.services.meetups.series import MOVE_REACH, MeetupError, Occurrence, Plan
@@ -69,6 +69,7 @@ def schedule_series(
 
 
 def _change_for(session: DbSession, occurrence: Occurrence) -> OccurrenceChange:
+    rotation.history_changed(session, [occurrence.series.id])  # cancelled or moved: a new turn
     change = session.scalar(
         sa.select(OccurrenceChange).where(
             OccurrenceChange.series_id == occurrence.series.id,
@@ -153,6 +154,7 @@ def edit_series_from(
     )
     session.add(new)
     session.flush()
+    rotation.history_changed(session, [old.id, new.id])
     # RSVPs and changes for occurrences the new series still has at the same time carry over.
     for model in (Rsvp, OccurrenceChange, PrepNote, PromptAssignment):
         session.execute(
@@ -174,6 +176,8 @@ def set_rsvp(
         raise MeetupError("This meetup is cancelled, so there's nothing to answer.")
     if occurrence.end <= now:
         raise MeetupError("This meetup is over.")
+    # First, so an answer locks the series before its own row, as a series edit does.
+    rotation.history_changed(session, [occurrence.series.id])
     query = (
         sa.select(Rsvp)
         .where(

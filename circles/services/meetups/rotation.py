@@ -3,18 +3,18 @@
 The rotation is a replay of every meetup a series held (``facilitation.rotate``). Replaying it in
 two parts gives the same answer, so the queue it reached just before the first occurrence on screen
 is kept in memory per process, keyed on everything that queue depends on: the series as edited,
-its members in order, and a fingerprint of its history (answers "can't make it", recorded
-attendance, cancelled or moved occurrences) that one grouped query reads. A page then replays only
-the occurrences from there to the last one it shows. Any change to the history changes the
-fingerprint, and the next page replays the history once (in its own few queries) and keeps the
-queue again.
+its members in order, and the series' history revision, which every change to its history adds
+one to (``history_changed``: answers, recorded attendance, cancelled or moved occurrences). A page
+then replays only the occurrences from there to the last one it shows. Any change to the history
+changes the revision, and the next page replays the history once (in its own few queries) and
+keeps the queue again.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,7 +27,6 @@ from circles.models.meetup import (
     Attendance,
     MeetupRun,
     MeetupSeries,
-    OccurrenceChange,
     Rsvp,
 )
 from circles.models.user import User
@@ -89,7 +88,6 @@ def facilitators(
     """
     if not plan.series:
         return {}
-    prints = _fingerprints(session, set(plan.series))
     keys: dict[int, tuple[Any, ...]] = {}
     queues: dict[int, tuple[int, ...]] = {}
     for series_id, series in plan.series.items():
@@ -100,7 +98,7 @@ def facilitators(
             series.updated_at,
             order,
             plan.screen_start[series_id],
-            prints.get(series_id, ()),
+            series.history_revision,
         )
         with _lock:
             if (queue := _queues.get(keys[series_id])) is not None:
@@ -207,65 +205,21 @@ def said(session: DbSession, refs: set[Ref], refusals_only: bool = False) -> Sai
     return found
 
 
-def _fingerprint_query() -> sa.CompoundSelect[Any]:
-    """Counts, sums, the highest id and the latest change time of a series' "can't make it"
-    answers, its recorded meetups, their attendance and its changed occurrences: a row added,
-    removed or edited moves at least one of them. Built once; the series ids are bound per call.
+def history_changed(session: DbSession, series_ids: Iterable[int]) -> None:
+    """One more history revision for these series: the rotation kept for them is replayed again.
+
+    An UPDATE in the database (not in Python), so two answers saved at once add two. The series'
+    ``updated_at`` stays: calendar apps see the series itself as unchanged.
     """
-    ids: sa.BindParameter[list[int]] = sa.bindparam("series_ids", expanding=True)
-    when, none_int = sa.cast(sa.null(), sa.DateTime), sa.cast(sa.null(), sa.Integer)
-    parts = [
-        sa.select(
-            Rsvp.series_id,
-            sa.literal("r"),
-            sa.func.count(),
-            sa.func.max(Rsvp.updated_at),
-            sa.func.max(Rsvp.id),
-            sa.func.sum(Rsvp.user_id),
+    ids = sorted(set(series_ids))
+    if not ids:
+        return
+    session.execute(
+        sa.update(MeetupSeries)
+        .where(MeetupSeries.id.in_(ids))
+        .values(
+            history_revision=MeetupSeries.history_revision + 1,
+            updated_at=MeetupSeries.updated_at,
         )
-        .where(Rsvp.series_id.in_(ids), Rsvp.answer == Answer.NO.value)
-        .group_by(Rsvp.series_id),
-        sa.select(
-            MeetupRun.series_id,
-            sa.literal("m"),
-            sa.func.count(),
-            sa.func.max(MeetupRun.recorded_at),
-            sa.func.max(MeetupRun.id),
-            none_int,
-        )
-        .where(MeetupRun.series_id.in_(ids))
-        .group_by(MeetupRun.series_id),
-        sa.select(
-            MeetupRun.series_id,
-            sa.literal("a"),
-            sa.func.count(),
-            when,
-            sa.func.max(Attendance.id),
-            sa.func.sum(Attendance.user_id),
-        )
-        .join(Attendance, Attendance.run_id == MeetupRun.id)
-        .where(MeetupRun.series_id.in_(ids))
-        .group_by(MeetupRun.series_id),
-        sa.select(
-            OccurrenceChange.series_id,
-            sa.literal("c"),
-            sa.func.count(),
-            sa.func.max(OccurrenceChange.updated_at),
-            sa.func.max(OccurrenceChange.id),
-            sa.func.sum(OccurrenceChange.revision),
-        )
-        .where(OccurrenceChange.series_id.in_(ids))
-        .group_by(OccurrenceChange.series_id),
-    ]
-    return sa.union_all(*parts)
-
-
-_FINGERPRINT = _fingerprint_query()
-
-
-def _fingerprints(session: DbSession, series_ids: set[int]) -> dict[int, tuple[Any, ...]]:
-    """What each series' history holds, in a few numbers that change whenever it does (1 query)."""
-    found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for series_id, *rest in session.execute(_FINGERPRINT, {"series_ids": sorted(series_ids)}):
-        found[series_id].append(tuple(str(value) for value in rest))
-    return {series_id: tuple(sorted(rows)) for series_id, rows in found.items()}
+        .execution_options(synchronize_session="fetch")
+    )
