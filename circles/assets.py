@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, url_for
 from werkzeug.security import safe_join
 
 YEAR = 365 * 24 * 3600
@@ -33,6 +33,20 @@ def file_version(filename: str, app: Flask | None = None) -> str:
             return ""
         versions[filename] = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
     return versions[filename]
+
+
+def static_url(filename: str) -> str:
+    """``url_for("static", filename=...)`` with its version, built once per process and mount point.
+
+    Every page links the same few files (stylesheet, script, icons): building each URL again
+    cost about a fifth of a light page.
+    """
+    urls: dict[tuple[str, str], str] = current_app.extensions.setdefault("circles_static_urls", {})
+    key = (request.script_root, filename)
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = url_for("static", filename=filename)
+    return url
 
 
 def _add_version(endpoint: str, values: dict[str, Any]) -> None:
@@ -79,5 +93,6 @@ def configure_compression(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["static_url"] = static_url
     app.url_defaults(_add_version)
     app.after_request(_cache_versioned)
