@@ -48,6 +48,7 @@ from circles.extensions import db  # noqa: E402
 from circles.models import Base  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 from tests.conftest import PASSWORD  # noqa: E402
+from tests.support.layout_shift import LAYOUT_SHIFT_OBSERVER  # noqa: E402
 from tests.support.mailbox import free_port  # noqa: E402
 from tests.support.volume import Volume, populate  # noqa: E402
 
@@ -61,18 +62,6 @@ class Visit:
     by_url: dict[str, int] = field(default_factory=dict)
     encodings: set[str] = field(default_factory=set)
     layout_shift: float = 0.0  # cumulative, as Lighthouse counts it (no shifts after input)
-
-
-# Sums the page's layout shifts (the Layout Instability API, as Lighthouse's CLS does), from
-# before the first byte of the page: injected by the browser, so the CSP does not apply.
-LAYOUT_SHIFT_OBSERVER = """
-window.__layoutShift = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    if (!entry.hadRecentInput) window.__layoutShift += entry.value;
-  }
-}).observe({ type: "layout-shift", buffered: true });
-"""
 
 
 class Counter:

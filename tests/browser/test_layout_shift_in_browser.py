@@ -11,19 +11,11 @@ from playwright.sync_api import expect
 from circles.extensions import db
 from tests.browser.test_circles_in_browser import _log_in
 from tests.conftest import PASSWORD
+from tests.support.layout_shift import LAYOUT_SHIFT_OBSERVER
 from tests.support.volume import Volume, populate
 
 pytestmark = pytest.mark.browser
 
-# The browser's layout-shift entries, summed as Lighthouse's CLS does (not those after input).
-OBSERVER = """
-window.__layoutShift = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    if (!entry.hadRecentInput) window.__layoutShift += entry.value;
-  }
-}).observe({ type: "layout-shift", buffered: true });
-"""
 TWO_FRAMES = "new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
@@ -34,7 +26,7 @@ def test_the_install_offer_appears_without_moving_the_nudge_card(
         hashed = served_app.extensions["circles_passwords"].hash(PASSWORD)
         built = populate(db.session, "cls", Volume(heavy_week=True), hashed)
         db.session.commit()
-    phone.context.add_init_script(OBSERVER)
+    phone.context.add_init_script(LAYOUT_SHIFT_OBSERVER)
     _log_in(phone, built.email)
     phone.goto("/")
     nudge = phone.locator("section.nudge")
