@@ -20,13 +20,16 @@ from circles.services.reminders.kinds import Kind
 from circles.services.reminders.relevance import meetup_dedupe_key
 from tests.support.mailbox import Mailbox
 
+# Beyond the planning horizon at any hour, so the one reminder is the one each test enqueues.
+MEETS_IN = timedelta(days=7)
+
 
 def _meetup_reminder(app: Flask, user: User, circle_id: int) -> None:
     with app.app_context():
         circle = db.session.get(Circle, circle_id)
         host = db.session.get(User, circle.created_by_id)
         plan = meetups.Plan(
-            start_date=date.today() + timedelta(days=2),  # noqa: DTZ011
+            start_date=date.today() + MEETS_IN,  # noqa: DTZ011
             start_time=time(19, 0),
             duration_minutes=90,
             repeat=Repeat.WEEKLY,
@@ -77,7 +80,7 @@ def test_a_meetup_reminder_is_emailed_to_someone_without_push_and_one_click_stop
     assert _dispatch(app) == 1
     email = mailbox.wait_for("ari@example.com")
     start = datetime.combine(
-        date.today() + timedelta(days=2),  # noqa: DTZ011 - as the meetup was planned
+        date.today() + MEETS_IN,  # noqa: DTZ011 - as the meetup was planned
         time(19, 0),
         ZoneInfo("Europe/London"),
     )
