@@ -8,10 +8,23 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PHONE, screenshot
 from tests.browser.test_circles_in_browser import _log_in
 
 pytestmark = pytest.mark.browser
+
+
+def _split_answers(page: Any) -> list[str]:
+    """The answer buttons whose label runs onto more than one line."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll("form.rsvp button")].filter((button) => {
+                const label = document.createRange();
+                label.selectNodeContents(button);
+                return new Set([...label.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+            }).map((button) => button.textContent.trim())"""
+        )
+    )
 
 
 def test_schedule_rsvp_and_see_it_on_today(phone: Any, make_user: Any, make_circle: Any) -> None:
@@ -34,6 +47,12 @@ def test_schedule_rsvp_and_see_it_on_today(phone: Any, make_user: Any, make_circ
     phone.get_by_role("button", name="Going").click()
     expect(phone.get_by_text("Going: Hana")).to_be_visible()
     screenshot(phone, "meetup-page")
+    phone.get_by_role("button", name="Can't make it").click()
+    expect(phone.get_by_text("Can't make it: Hana")).to_be_visible()
+    for width in (390, 320):  # the chosen answer carries a tick, and still no label splits
+        phone.set_viewport_size({"width": width, "height": 844})
+        assert _split_answers(phone) == []
+    phone.set_viewport_size(PHONE)
 
     phone.get_by_role("link", name="Today").click()
     expect(phone.get_by_role("heading", name="Next meetup")).to_be_visible()
