@@ -101,6 +101,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Circles <no-reply@circles.invalid>"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Set by `circles serve` for its children: development links follow its --host and --port.
+        "SERVED_URL": os.environ.get("SERVED_URL", ""),
         # Hosts besides PUBLIC_URL's that requests may name (a health probe on localhost).
         "EXTRA_TRUSTED_HOSTS": _hosts("EXTRA_TRUSTED_HOSTS"),
         # Web Push: the contact push services see, the hosts endpoints may be on, and (for

@@ -1,7 +1,8 @@
 """Links that leave the request: emailed, shown for sharing, put in calendar feeds.
 
-They are built from PUBLIC_URL (in development, SERVER_NAME when PUBLIC_URL is unset), never from
-the request's Host header, which anyone can forge to have a reset token mailed to their own site.
+They are built from PUBLIC_URL (in development, SERVER_NAME or the address `circles serve` listens
+on when PUBLIC_URL is unset), never from the request's Host header, which anyone can forge to have
+a reset token mailed to their own site.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ def base_url(config: Mapping[str, Any]) -> str:
     server_name = config.get("SERVER_NAME")
     if server_name:
         return f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{server_name}"
-    return DEVELOPMENT_BASE
+    return str(config.get("SERVED_URL") or DEVELOPMENT_BASE).rstrip("/")
+
+
+def served_url(host: str, port: int) -> str:
+    """The address to open for a server listening on host:port (any address: this machine)."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 (read, not bound)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def external_url(endpoint: str, **values: Any) -> str:

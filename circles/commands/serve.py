@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 from flask.cli import ScriptInfo
 
 from circles.commands import circles_cli
+from circles.links import served_url
 
 
 @circles_cli.command("serve")
@@ -28,7 +30,8 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int | None)
     if workers:
         web += ["--workers", str(workers)]
     worker = [sys.executable, "-m", "flask", "--app", import_path, "circles", "worker"]
-    url = f"http://{host}:{port}"
+    url = served_url(host, port)
+    os.environ["SERVED_URL"] = url  # the children's emailed links, when PUBLIC_URL is unset
     supervisor = Supervisor(
         [Child("web server", web), Child("reminder worker", worker)],
         ready_url=url + "/offline",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -145,6 +146,28 @@ def test_the_run_command_serves_pages_delivers_reminders_and_stops_both_on_sigte
     assert "worker stopped" in served.output
     assert "Shutting down: Master" in served.output
     assert not served.group_alive()  # neither the web server nor the worker outlived it
+
+
+def test_emailed_links_follow_the_port_it_serves_on(
+    served: Console, project_copy: Path, serve_env: dict[str, str]
+) -> None:
+    base = f"http://127.0.0.1:{serve_env['PORT']}"
+    engine = sa.create_engine(f"sqlite:///{project_copy / 'instance' / 'circles.sqlite3'}")
+    with so.Session(engine) as session:
+        session.add(User(email="port@example.com", display_name="Port", password_hash="-"))
+        session.commit()
+    engine.dispose()
+    with requests.Session() as browser:
+        form = browser.get(f"{base}/password/forgot", timeout=30)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.text)
+        assert token is not None
+        sent = browser.post(
+            f"{base}/password/forgot",
+            data={"csrf_token": token.group(1), "email": "port@example.com"},
+            timeout=30,
+        )
+    assert sent.status_code == 200 and "port@example.com" in sent.text
+    served.wait_for(f"{base}/password/reset/")  # the emailed link, printed to the console
 
 
 def test_ctrl_c_in_the_terminal_stops_both_cleanly(served: Console) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask, request, url_for
 
+from circles.links import base_url, served_url
 from tests.conftest import PASSWORD
 from tests.support.mailbox import Mailbox, link_in
 
@@ -175,3 +176,20 @@ def test_rate_limits_count_the_real_client_address(
         for n in range(3)
     ]
     assert statuses == expected
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "opened_at"),
+    [
+        ("127.0.0.1", 5188, "http://127.0.0.1:5188"),
+        ("0.0.0.0", 8000, "http://127.0.0.1:8000"),  # every address: this machine's
+        ("::", 8000, "http://127.0.0.1:8000"),
+        ("::1", 8000, "http://[::1]:8000"),
+        ("circles.local", 80, "http://circles.local:80"),
+    ],
+)
+def test_without_a_public_url_links_go_where_circles_serve_listens(
+    host: str, port: int, opened_at: str
+) -> None:
+    assert base_url({"SERVED_URL": served_url(host, port)}) == opened_at
+    assert base_url({"SERVED_URL": served_url(host, port), "PUBLIC_URL": EVIL}) == EVIL
