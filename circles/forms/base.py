@@ -10,6 +10,8 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import ImmutableMultiDict
+from wtforms import Field
+from wtforms.validators import InputRequired
 
 # C0 controls but tab, newline and carriage return; DEL and the C1 controls. PostgreSQL cannot
 # store NUL in text at all, and the others are never typed by a person.
@@ -22,6 +24,17 @@ def has_control_characters(values: Sequence[Any] | None) -> bool:
     return any(isinstance(value, str) and CONTROL.search(value) for value in values or ())
 
 
+def blank_but_required(field: Field) -> str | None:
+    """InputRequired's message when only spaces were typed (it counts any character as input)."""
+    typed = field.raw_data[0] if field.raw_data else None
+    if not isinstance(typed, str) or not typed or typed.strip():
+        return None
+    required = next((v for v in field.validators if isinstance(v, InputRequired)), None)
+    if required is None:
+        return None
+    return str(required.message or field.gettext("This field is required."))
+
+
 def json_form_data(payload: Any) -> ImmutableMultiDict[str, str]:
     """The text fields of a JSON object; other JSON (a list, a number, nested values) is no data."""
     if not isinstance(payload, dict):
@@ -32,7 +45,8 @@ def json_form_data(payload: Any) -> ImmutableMultiDict[str, str]:
 
 
 class Form(FlaskForm):  # type: ignore[misc]
-    """A Flask-WTF form that refuses control characters before any other validator runs."""
+    """A Flask-WTF form that refuses control characters before any other validator runs, and
+    text of only spaces where text is required."""
 
     class Meta(FlaskForm.Meta):  # type: ignore[misc]
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
@@ -43,8 +57,14 @@ class Form(FlaskForm):  # type: ignore[misc]
 
     def validate(self, extra_validators: Any = None) -> bool:
         tainted = [field for field in self if has_control_characters(field.raw_data)]
-        if not tainted:
-            return bool(super().validate(extra_validators))
-        for field in tainted:
-            field.errors = [CONTROL_MESSAGE]
-        return False
+        if tainted:
+            for field in tainted:
+                field.errors = [CONTROL_MESSAGE]
+            return False
+        valid = bool(super().validate(extra_validators))
+        for field in self:
+            message = blank_but_required(field)
+            if message is not None:
+                field.errors = [message]
+                valid = False
+        return valid

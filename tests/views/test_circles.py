@@ -61,10 +61,12 @@ def test_starting_a_circle_makes_me_its_host(
     ("change", "message"),
     [
         ({"name": ""}, "Give the circle a name."),
+        ({"name": "   "}, "Give the circle a name."),  # spaces alone are no name
         ({"member_cap": "11"}, "A circle has 3 to 10 seats."),
         ({"member_cap": "2"}, "A circle has 3 to 10 seats."),
         ({"time_zone": "Moon/Base"}, "Choose a time zone"),
         ({"agreement": ""}, "A circle needs an agreement everyone accepts."),
+        ({"agreement": " \n\t "}, "A circle needs an agreement everyone accepts."),
     ],
 )
 def test_a_bad_circle_form_says_why_and_keeps_the_input(
