@@ -239,3 +239,21 @@ def test_a_series_runs_by_its_format_and_a_host_changes_one_meetup(people) -> No
     assert "How the meetup runs: Topic dinner" in text(member.get(location))
     help_page = text(member.get("/help"))
     assert "Case round" in help_page and "Topic dinner" in help_page
+
+
+@pytest.mark.parametrize("start_time", ["19:00", "20:00", "17:31"])
+def test_a_meetup_cannot_be_moved_onto_another_of_its_series(people, start_time: str) -> None:
+    location = _schedule(people["host"], people["circle"].id, repeat="weekly").headers["Location"]
+    next_week = (NEXT_MONTH + timedelta(days=7)).isoformat()
+    refused = people["host"].post(
+        location + "/move", data={"start_date": next_week, "start_time": start_time}
+    )
+    assert refused.status_code == 400
+    assert "Another meetup of this series is on then" in text(refused)
+    assert f'value="{next_week}"' in refused.get_data(as_text=True)  # the input is kept
+    assert "New time" not in text(people["member"].get(location))  # nothing moved
+    beside = people["host"].post(  # 90 minutes long: ending as the next one starts is fine
+        location + "/move", data={"start_date": next_week, "start_time": "17:30"}
+    )
+    assert beside.status_code == 303
+    assert "New time" in text(people["member"].get(location))

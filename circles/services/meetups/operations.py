@@ -18,6 +18,7 @@ from circles.models.prompt import NOTE_MAX, PrepNote, PromptAssignment
 from circles.models.user import User
 from circles.services.idempotent import add_once
 from circles.services.meetups import formats, recurrence, rotation
+from circles.services.meetups import series as series_queries
 from circles.services.meetups.prep_notes import my_note
 from circles.services.meetups.recurrence import Repeat
 from circles.services.meetups.series import MOVE_REACH, MeetupError, Occurrence, Plan
@@ -98,6 +99,17 @@ def restore_occurrence(session: DbSession, occurrence: Occurrence) -> None:
     plan_series(session, [occurrence.series], utcnow())
 
 
+def _overlapping(
+    session: DbSession, occurrence: Occurrence, new_start: datetime
+) -> Occurrence | None:
+    """Another meetup of the series (not cancelled) that a move to `new_start` would overlap."""
+    length = timedelta(minutes=occurrence.series.duration_minutes)
+    near = series_queries.occurrences_between(
+        session, [occurrence.series], new_start - length + timedelta(seconds=1), new_start + length
+    )
+    return next((o for o in near if o.key != occurrence.key and not o.cancelled), None)
+
+
 def move_occurrence(
     session: DbSession, occurrence: Occurrence, new_start_local: datetime, now: datetime
 ) -> None:
@@ -110,6 +122,12 @@ def move_occurrence(
     new_start = recurrence.to_utc(new_start_local, occurrence.series.time_zone)
     if abs(new_start - occurrence.original_start) > MOVE_REACH:
         raise MeetupError("Move it by a month at most. For bigger changes, schedule a new meetup.")
+    clash = _overlapping(session, occurrence, new_start)
+    if clash is not None:
+        raise MeetupError(
+            "Another meetup of this series is on then. Choose a time that doesn't overlap it.",
+            "start_time",
+        )
     change = _change_for(session, occurrence)
     moved_to = None if new_start == occurrence.original_start else new_start
     if change.cancelled or (change.moved_to is not None and moved_to is None):
