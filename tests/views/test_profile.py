@@ -99,3 +99,14 @@ def test_me_needs_login(client: FlaskClient) -> None:
     response = client.get("/me")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("form", ["profile", "password"])
+def test_reloading_a_form_that_failed_to_save_opens_the_page(
+    client: FlaskClient, member: User, form: str
+) -> None:
+    refused = client.post(f"/me/{form}", data={})
+    assert refused.status_code == 400  # shown at /me/{form}, where a reload is a GET
+    reloaded = client.get(f"/me/{form}")
+    assert reloaded.status_code == 302
+    assert reloaded.headers["Location"] == f"/me#{form}-heading"
