@@ -32,7 +32,9 @@ class CurveReading:
 
 def _first_rise(arc: Sequence[WeekPoint]) -> date | None:
     for point in arc:
-        if point.logged and point.load > HEAVY_OVER * point.baseline.value:
+        # Only against a known usual: the default stands in for it, and is no one's usual.
+        known = point.baseline.known
+        if point.logged and known and point.load > HEAVY_OVER * point.baseline.value:
             return point.start
     return None
 
@@ -49,7 +51,12 @@ def _direction(arc: Sequence[WeekPoint]) -> Direction | None:
     return Direction.HOLDING
 
 
-def _words(weeks: int | None, direction: Direction | None) -> str:
+def _words(weeks: int | None, direction: Direction | None, usual_known: bool) -> str:
+    if weeks is None and not usual_known:
+        return (
+            "Your usual isn't known yet. After three weeks with something logged, this counts "
+            "the weeks since your load first rose above it."
+        )
     if weeks is None:
         return "Your load hasn't risen above your usual in these weeks."
     if weeks < 6:
@@ -78,4 +85,5 @@ def reading(arc: Sequence[WeekPoint], today: date, started_on: date | None = Non
     since = started_on if started_on is not None and started_on <= today else _first_rise(arc)
     weeks = (today - since).days // 7 + 1 if since is not None else None
     direction = _direction(arc)
-    return CurveReading(weeks, direction, _words(weeks, direction))
+    usual_known = any(point.baseline.known for point in arc)
+    return CurveReading(weeks, direction, _words(weeks, direction, usual_known))

@@ -41,3 +41,13 @@ def test_a_marked_start_anchors_the_count_and_the_words_stay_calm() -> None:
     assert quiet.weeks_in is None and "hasn't risen" in quiet.words
     for text in (found.words, quiet.words):
         assert not re.search(r"burn|danger|warning|alarm|days left|will end", text, re.I)
+
+
+def test_without_a_known_usual_no_rise_is_counted_and_the_words_say_why() -> None:
+    heavy_start = arc({TODAY: 19}, TODAY, None, None)  # day one, no typical week set
+    found = reading(heavy_start, TODAY)
+    assert found.weeks_in is None
+    assert "Your usual isn't known yet" in found.words
+    assert "hasn't risen" not in found.words
+    set_usual = reading(arc({TODAY: 19}, TODAY, 10, None), TODAY)  # a typical week is a usual
+    assert set_usual.weeks_in == 1
