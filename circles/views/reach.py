@@ -55,7 +55,9 @@ def add() -> Any:
             ),
             form,
             "value",
-            "Added. Circles you share with see it.",
+            "Added. Circles you share with see it."
+            if directory.shared_circles(db.session, current_user)
+            else "Added. Only you see it until you choose circles to share with below.",
         )
         if done is not None:
             return _back()

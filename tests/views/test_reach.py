@@ -69,3 +69,14 @@ def test_only_the_owner_can_remove_a_way(app: Flask, make_user) -> None:
     assert logged_in(app, owner).post(f"/me/reach/{way_id}/remove").status_code == 303
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(ReachWay)) == 0
+
+
+def test_adding_a_way_says_who_sees_it(app: Flask, make_user, make_circle) -> None:
+    leader = make_user()
+    circle = make_circle(leader, members=(make_user(),))
+    lee = logged_in(app, leader)
+    first = lee.post("/me/reach", data={"kind": "email", "value": "lee@example.org"})
+    assert "Only you see it until you choose circles" in text(lee.get(first.headers["Location"]))
+    lee.post("/me/reach/sharing", data={"circles": [str(circle.id)]})
+    second = lee.post("/me/reach", data={"kind": "phone", "value": "07911 123456"})
+    assert "Circles you share with see it" in text(lee.get(second.headers["Location"]))
