@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
@@ -23,7 +23,7 @@ from circles.services.meetups import formats, live, prep_notes
 from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
-from circles.services.meetups.recurrence import Repeat
+from circles.services.meetups.recurrence import Repeat, to_utc
 from circles.services.prompts import deck as prompts
 from circles.timezones import local
 from circles.views import meetup_runs, presenting
@@ -67,11 +67,26 @@ def new(circle_id: int) -> Any:
             "Meetup scheduled. Everyone in the circle can see it now.",
         )
         if done:
+            plan = _plan(form)
+            _note_skipped_time(
+                datetime.combine(plan.start_date, plan.start_time), done.value.time_zone
+            )
             first = meetups.next_occurrence(db.session, done.value, utcnow())
             if first is not None:
                 return redirect(_occurrence_url(first), 303)
             return redirect(url_for("circles.show", circle_id=circle_id), 303)
     return render_form("meetups/form.html", form=form, circle=access.circle, occurrence=None)
+
+
+def _note_skipped_time(wall: datetime, zone: str) -> None:
+    """Tell the host when the clocks skip the chosen time that day: it moves on by the gap."""
+    actual = local(to_utc(wall, zone), zone).replace(tzinfo=None)
+    if actual != wall:
+        flash(
+            f"The clocks go forward in {zone} on {wall:%-d %B %Y}: {wall:%H:%M} doesn't exist "
+            f"that day, so it starts at {actual:%H:%M}.",
+            "warn",
+        )
 
 
 def _occurrence_url(occurrence: meetups.Occurrence, endpoint: str = "meetups.show") -> str:
@@ -192,6 +207,7 @@ def move(circle_id: int, series_id: int, key: str) -> Any:
             "Moved. Members see the new time.",
         )
         if moved:
+            _note_skipped_time(new_start, occurrence.series.time_zone)
             return redirect(_occurrence_url(occurrence), 303)
     return render_form("meetups/move.html", form=form, circle=access.circle, occurrence=occurrence)
 
@@ -216,6 +232,10 @@ def edit(circle_id: int, series_id: int, key: str) -> Any:
             "Saved. Earlier meetups stay as they were.",
         )
         if saved:
+            plan = _plan(form)
+            _note_skipped_time(
+                datetime.combine(plan.start_date, plan.start_time), saved.value.time_zone
+            )
             return redirect(url_for("circles.show", circle_id=circle_id), 303)
     return render_form("meetups/form.html", form=form, circle=access.circle, occurrence=occurrence)
 

@@ -257,3 +257,26 @@ def test_a_meetup_cannot_be_moved_onto_another_of_its_series(people, start_time:
     )
     assert beside.status_code == 303
     assert "New time" in text(people["member"].get(location))
+
+
+def _spring_forward() -> date:
+    """The next last Sunday of March after this year's: the UK's clocks go 01:00 to 02:00."""
+    end_of_march = date(date.today().year + 1, 3, 31)  # noqa: DTZ011
+    return end_of_march - timedelta(days=(end_of_march.weekday() + 1) % 7)
+
+
+def test_a_time_the_clocks_skip_is_moved_on_and_the_host_is_told(people) -> None:
+    day = _spring_forward()
+    scheduled = _schedule(
+        people["host"],
+        people["circle"].id,
+        repeat="none",
+        start_date=day.isoformat(),
+        start_time="01:30",
+    )
+    assert scheduled.status_code == 303
+    page = text(people["host"].get(scheduled.headers["Location"]))
+    assert "01:30 doesn't exist that day, so it starts at 02:30" in page
+    assert "Europe/London" in page
+    ordinary = _schedule(people["host"], people["circle"].id, repeat="none")
+    assert "doesn't exist" not in text(people["host"].get(ordinary.headers["Location"]))
