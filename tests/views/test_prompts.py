@@ -169,3 +169,19 @@ def test_the_history_lists_prompts_used(app: Flask, circle_people) -> None:
     deck = text(circle_people["ari"].get(f"/circles/{cid}/prompts"))
     assert "Prompts we've used" not in deck  # nothing used yet
     assert re.search(r"The deck is empty", deck)
+
+
+def test_the_same_question_twice_is_refused_with_the_input_kept(app: Flask, circle_people) -> None:
+    cid = circle_people["id"]
+    assert _write(circle_people["ari"], cid, "What are you carrying?").status_code == 303
+    again = _write(circle_people["bo"], cid, "  what are you CARRYING?  ")
+    assert again.status_code == 400
+    assert "That question is in the deck already." in text(again)
+    assert "what are you CARRYING?" in text(again)
+    pid = _prompt_id(app, "What are you carrying?")
+    kept = circle_people["ari"].post(  # saving it unchanged is no repeat of itself
+        f"/circles/{cid}/prompts/{pid}/edit", data={"text": "What are you carrying?"}
+    )
+    assert kept.status_code == 303
+    deck = text(circle_people["host"].get(f"/circles/{cid}/prompts"))
+    assert deck.count("What are you carrying?") == 1

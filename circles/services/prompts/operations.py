@@ -20,7 +20,7 @@ from circles.models.prompt import (
 from circles.models.user import User
 from circles.services.idempotent import add_once
 from circles.services.meetups.series import Occurrence
-from circles.services.prompts.deck import NotInLibrary, assign, clean_text
+from circles.services.prompts.deck import NotInLibrary, PromptError, assign, clean_text
 from circles.services.prompts.rotation import announce, ensure_rotation
 
 
@@ -45,12 +45,25 @@ def add_from_library(session: DbSession, circle: Circle, key: str, by: User) -> 
     return add_once(session, prompt, lambda: session.scalar(query))
 
 
+def _not_in_deck(session: DbSession, circle_id: int, text: str, besides: int | None = None) -> str:
+    """The text, refused when the deck holds the same question already (case aside)."""
+    others = sa.select(DeckPrompt.text).where(
+        DeckPrompt.circle_id == circle_id, DeckPrompt.id != (besides or 0)
+    )
+    if any(other.casefold() == text.casefold() for other in session.scalars(others)):
+        raise PromptError("That question is in the deck already.")
+    return text
+
+
 def write_prompt(
     session: DbSession, circle: Circle, author: User, text: str, *, anonymous: bool
 ) -> DeckPrompt:
     """A member's own prompt for the deck, optionally without their name."""
     prompt = DeckPrompt(
-        circle_id=circle.id, text=clean_text(text), author_id=author.id, anonymous=anonymous
+        circle_id=circle.id,
+        text=_not_in_deck(session, circle.id, clean_text(text)),
+        author_id=author.id,
+        anonymous=anonymous,
     )
     session.add(prompt)
     session.flush()
@@ -58,7 +71,8 @@ def write_prompt(
 
 
 def edit_prompt(session: DbSession, prompt: DeckPrompt, text: str, *, anonymous: bool) -> None:
-    prompt.text, prompt.anonymous = clean_text(text), anonymous
+    cleaned = _not_in_deck(session, prompt.circle_id, clean_text(text), besides=prompt.id)
+    prompt.text, prompt.anonymous = cleaned, anonymous
     session.flush()
 
 
