@@ -46,7 +46,8 @@ class CheckinRequestForm(Form):
     time3 = TimeField("Time", validators=[Optional()])
 
     def local_times(self) -> list[datetime]:
-        """The filled-in choices as naive wall times; a day without a time is refused."""
+        """The filled-in choices as naive wall times; a day without a time, or a time offered
+        twice, is refused."""
         chosen: list[datetime] = []
         for day, hour in (
             (self.date1, self.time1),
@@ -57,6 +58,8 @@ class CheckinRequestForm(Form):
                 chosen.append(datetime.combine(day.data, hour.data))
             elif day.data or hour.data:
                 raise ValueError("Give each choice both a day and a time.")
+        if len(set(chosen)) < len(chosen):
+            raise ValueError("Offer a different time for each choice.")
         return chosen
 
 
