@@ -46,7 +46,7 @@ for _kind, _label in LABELS.items():
         RemindersForm,
         channel_field(_kind),
         SelectField(
-            f"How: {_label.lower()}",
+            f"How: {_label[0].lower()}{_label[1:]}",  # "When I haven't said", not "when i"
             choices=[SelectChoice(c.value, c.label) for c in Channel],
             default=default(_kind).value,
         ),

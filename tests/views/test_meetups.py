@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -225,6 +226,12 @@ def test_a_meetup_in_the_past_is_refused_with_a_message(people) -> None:
     )
     assert response.status_code == 400
     assert "That date has passed." in text(response)
+    today = utcnow().astimezone(ZoneInfo("Europe/London")).date()  # the circle's day
+    earlier = _schedule(
+        people["host"], people["circle"].id, start_date=today.isoformat(), start_time="00:00"
+    )
+    assert earlier.status_code == 400
+    assert "That time has passed today. Choose a later time." in text(earlier)
 
 
 def test_a_series_runs_by_its_format_and_a_host_changes_one_meetup(people) -> None:

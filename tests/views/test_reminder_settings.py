@@ -77,3 +77,10 @@ def test_every_kind_turned_off_or_given_a_channel_fits_its_column() -> None:
     widest = max(len(channel.value) for channel in Channel)
     pairs = ";".join(f"{kind.value}={'x' * widest}" for kind in Kind)
     assert len(pairs) <= columns.reminder_channels.type.length
+
+
+def test_each_channel_choice_is_labelled_with_its_reminder_as_written(
+    app: Flask, make_user
+) -> None:
+    page = logged_in(app, make_user()).get("/me").get_data(as_text=True)
+    assert "How: when I haven&#39;t said if I&#39;m coming" in page  # "I" stays a capital

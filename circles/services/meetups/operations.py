@@ -23,6 +23,7 @@ from circles.services.meetups.prep_notes import my_note
 from circles.services.meetups.recurrence import Repeat
 from circles.services.meetups.series import MOVE_REACH, MeetupError, Occurrence, Plan
 from circles.services.reminders.planning import forget_occurrence, plan_series
+from circles.timezones import local
 
 
 def _apply(series: MeetupSeries, plan: Plan) -> None:
@@ -45,7 +46,10 @@ def _apply(series: MeetupSeries, plan: Plan) -> None:
 
 def _require_future(series: MeetupSeries, now: datetime) -> None:
     # A repeating series starting in the past would put its past dates in everyone's calendar.
-    if recurrence.to_utc(series.start_local, series.time_zone) < now:
+    start = recurrence.to_utc(series.start_local, series.time_zone)
+    if start < now:
+        if local(start, series.time_zone).date() == local(now, series.time_zone).date():
+            raise MeetupError("That time has passed today. Choose a later time.", "start_time")
         raise MeetupError("That date has passed. Choose a date from today on.", "start_date")
 
 
