@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from wtforms import DateField, IntegerField, RadioField, SelectField, TimeField
+from wtforms import DateField, Field, IntegerField, RadioField, SelectField, TimeField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -24,6 +24,14 @@ class SignalForm(Form):
 
 class CheckedInForm(Form):
     member = IntegerField(validators=[InputRequired("Choose who you checked in with.")])
+
+
+class ChoiceError(ValueError):
+    """A proposed time refused, with the row (its day field) the message belongs under."""
+
+    def __init__(self, message: str, field: Field) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class CheckinRequestForm(Form):
@@ -55,11 +63,12 @@ class CheckinRequestForm(Form):
             (self.date3, self.time3),
         ):
             if day.data and hour.data:
-                chosen.append(datetime.combine(day.data, hour.data))
+                moment = datetime.combine(day.data, hour.data)
+                if moment in chosen:
+                    raise ChoiceError("Offer a different time for each choice.", day)
+                chosen.append(moment)
             elif day.data or hour.data:
-                raise ValueError("Give each choice both a day and a time.")
-        if len(set(chosen)) < len(chosen):
-            raise ValueError("Offer a different time for each choice.")
+                raise ChoiceError("Give each choice both a day and a time.", day)
         return chosen
 
 

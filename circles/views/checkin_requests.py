@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from circles.extensions import db
-from circles.forms.checkins import CheckinRequestForm, RequestAnswerForm
+from circles.forms.checkins import CheckinRequestForm, ChoiceError, RequestAnswerForm
 from circles.forms.circles import ConfirmForm
 from circles.forms.fields import add_error
 from circles.models.base import utcnow
@@ -41,8 +41,8 @@ def _propose(form: CheckinRequestForm, make: Any) -> Any:
         return None
     try:
         local = form.local_times()
-    except ValueError as refused:
-        add_error(form.date2, str(refused))
+    except ChoiceError as refused:
+        add_error(refused.field, str(refused))
         return None
     times = [wall_time_to_utc(moment, current_user.time_zone) for moment in local]
     return attempt_form(lambda: make(RequestWay(form.way.data), times), form, "date1", None)

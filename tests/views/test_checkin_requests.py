@@ -125,6 +125,8 @@ def test_bad_times_and_strangers_are_refused(app: Flask, make_user, make_circle)
     assert half.status_code == 400 and "both a day and a time" in text(half)
     twice = pia.post(url, data=_times(2, 2, 3))
     assert twice.status_code == 400 and "a different time for each choice" in text(twice)
+    third = text(pia.post(url, data=_times(1, 2) | {"date3": _times(3)["date1"]}))
+    assert third.index("Third choice") < third.index("both a day and a time")  # under its row
     far = pia.post(url, data=_times(90))
     assert far.status_code == 400 and "two months" in text(far)
     stranger = logged_in(app, outsider)
