@@ -17,6 +17,7 @@ from circles.links import external_url
 from circles.models.base import utcnow
 from circles.models.checkin import SignalKind
 from circles.models.meetup import Answer, MeetupSeries
+from circles.services.checkins import meetup_time
 from circles.services.checkins import signals as checkins
 from circles.services.meetups import calendar as calendar_feed
 from circles.services.meetups import formats, live, prep_notes
@@ -124,6 +125,7 @@ def show(circle_id: int, series_id: int, key: str) -> str:
             v
             for v in checkins.active_signals(db.session, [circle_id], utcnow()).get(circle_id, [])
             if v.signal.kind == SignalKind.MEETUP_TIME.value
+            and meetup_time.meetup_for(db.session, v.signal) == occurrence.ref
         ],
         viewer_time=local(occurrence.start, current_user.time_zone),
         **meetup_runs.page_context(access, occurrence, view),

@@ -287,3 +287,34 @@ def test_a_time_the_clocks_skip_is_moved_on_and_the_host_is_told(people) -> None
     assert "Europe/London" in page
     ordinary = _schedule(people["host"], people["circle"].id, repeat="none")
     assert "doesn't exist" not in text(people["host"].get(ordinary.headers["Location"]))
+
+
+def test_a_request_for_time_shows_on_the_next_meetup_its_author_can_make(
+    app: Flask, people
+) -> None:
+    soon = (date.today() + timedelta(days=2)).isoformat()  # noqa: DTZ011
+    first = _schedule(
+        people["host"], people["circle"].id, repeat="weekly", start_date=soon
+    ).headers["Location"]
+    with app.app_context():
+        series = db.session.scalar(db.select(MeetupSeries))
+        keys = [
+            occ.key
+            for occ in meetups.occurrences_between(
+                db.session, [series], utcnow(), utcnow() + timedelta(days=45)
+            )
+        ]
+    second = first.rsplit("/", 1)[0] + "/" + keys[1]
+    circle_id = people["circle"].id
+    asked = people["member"].post(
+        f"/circles/{circle_id}/checkins/signal", data={"kind": "meetup_time", "action": "raise"}
+    )
+    assert asked.status_code in (302, 303)
+    notice = "Mo would like some time at this meetup."
+    assert notice in text(people["host"].get(first))
+    assert notice not in text(people["host"].get(second))
+    people["member"].post(first + "/rsvp", data={"answer": "no"})  # Mo can't make the first
+    assert notice not in text(people["host"].get(first))
+    assert notice in text(people["host"].get(second))
+    people["host"].post(second + "/cancel")
+    assert notice not in text(people["host"].get(second))  # nor on a cancelled one
