@@ -32,6 +32,13 @@ def local_date(moment: datetime, zone: str) -> date:
     return moment.astimezone(ZoneInfo(zone)).date()
 
 
+def skipped_to(moment_local: datetime, zone: str) -> datetime | None:
+    """The wall time a skipped time becomes (as ``wall_time_to_utc`` reads it), else None."""
+    if dateutil_tz.datetime_exists(moment_local.replace(tzinfo=ZoneInfo(zone))):
+        return None
+    return local(wall_time_to_utc(moment_local, zone), zone).replace(tzinfo=None)
+
+
 def wall_time_to_utc(moment_local: datetime, zone: str, fold: int = 0) -> datetime:
     """A naive wall time in the zone as an aware UTC datetime, the same way everywhere.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, session, url_for
 from flask_login import current_user, login_required
 
 from circles.errors import rerender_on_csrf_error
@@ -63,12 +63,12 @@ def index() -> Any:
     return me_page()
 
 
-@bp.get("/profile")
-@bp.get("/password")
+@bp.get("/profile", defaults={"section": "profile-heading"})
+@bp.get("/password", defaults={"section": "password-heading"})
 @login_required
-def form_address() -> Any:
+def form_address(section: str) -> Any:
     """A form that failed to save is shown at its POST address: reloading it opens the page."""
-    return redirect(url_for("me.index", _anchor=request.path.rsplit("/", 1)[1] + "-heading"))
+    return redirect(url_for("me.index", _anchor=section))
 
 
 @bp.post("/profile")

@@ -24,9 +24,9 @@ from circles.services.meetups import formats, live, prep_notes
 from circles.services.meetups import operations as meetup_actions
 from circles.services.meetups import series as meetups
 from circles.services.meetups.board import board
-from circles.services.meetups.recurrence import Repeat, to_utc
+from circles.services.meetups.recurrence import Repeat
 from circles.services.prompts import deck as prompts
-from circles.timezones import local
+from circles.timezones import local, skipped_to
 from circles.views import meetup_runs, presenting
 from circles.views.access import circle_or_404, in_circle_or_404, occurrence_or_404
 from circles.views.calendar import conditional
@@ -59,16 +59,16 @@ def new(circle_id: int) -> Any:
     access = circle_or_404(circle_id, host=True)
     form = MeetupForm()
     if form.validate_on_submit():
+        plan = _plan(form)
         done = attempt_form(
             lambda: meetup_actions.schedule_series(
-                db.session, access.circle, current_user, _plan(form), now=utcnow()
+                db.session, access.circle, current_user, plan, now=utcnow()
             ),
             form,
             "until_date",
             "Meetup scheduled. Everyone in the circle can see it now.",
         )
         if done:
-            plan = _plan(form)
             _note_skipped_time(
                 datetime.combine(plan.start_date, plan.start_time), done.value.time_zone
             )
@@ -81,8 +81,8 @@ def new(circle_id: int) -> Any:
 
 def _note_skipped_time(wall: datetime, zone: str) -> None:
     """Tell the host when the clocks skip the chosen time that day: it moves on by the gap."""
-    actual = local(to_utc(wall, zone), zone).replace(tzinfo=None)
-    if actual != wall:
+    actual = skipped_to(wall, zone)
+    if actual is not None:
         flash(
             f"The clocks go forward in {zone} on {wall:%-d %B %Y}: {wall:%H:%M} doesn't exist "
             f"that day, so it starts at {actual:%H:%M}.",
@@ -97,6 +97,17 @@ def _occurrence_url(occurrence: meetups.Occurrence, endpoint: str = "meetups.sho
         series_id=occurrence.series.id,
         key=occurrence.key,
     )
+
+
+def _time_requests(circle_id: int, occurrence: meetups.Occurrence) -> list[checkins.SignalView]:
+    """Requests for time at the next meetup that are for this one."""
+    views = [
+        v
+        for v in checkins.active_signals(db.session, [circle_id], utcnow()).get(circle_id, [])
+        if v.signal.kind == SignalKind.MEETUP_TIME.value
+    ]
+    targets = meetup_time.meetups_for(db.session, circle_id, [v.signal for v in views])
+    return [v for v in views if targets.get(v.signal.id) == occurrence.ref]
 
 
 @bp.get("/<int:series_id>/<occurrence:key>")
@@ -121,12 +132,7 @@ def show(circle_id: int, series_id: int, key: str) -> str:
         button=ConfirmForm(formdata=None),
         format_form=OccurrenceFormatForm(formdata=None, format=occurrence.meeting_format.key),
         circle_time=local(occurrence.start, occurrence.series.time_zone),
-        time_requests=[
-            v
-            for v in checkins.active_signals(db.session, [circle_id], utcnow()).get(circle_id, [])
-            if v.signal.kind == SignalKind.MEETUP_TIME.value
-            and meetup_time.meetup_for(db.session, v.signal) == occurrence.ref
-        ],
+        time_requests=_time_requests(circle_id, occurrence),
         viewer_time=local(occurrence.start, current_user.time_zone),
         **meetup_runs.page_context(access, occurrence, view),
         **presenting.page_context(access, occurrence),
@@ -225,16 +231,14 @@ def edit(circle_id: int, series_id: int, key: str) -> Any:
         form.process(data=plan.__dict__ | {"repeat": plan.repeat.value})
         form.start_date.data = local(occurrence.original_start, occurrence.series.time_zone).date()
     if form.validate_on_submit():
+        plan = _plan(form)
         saved = attempt_form(
-            lambda: meetup_actions.edit_series_from(
-                db.session, occurrence, _plan(form), now=utcnow()
-            ),
+            lambda: meetup_actions.edit_series_from(db.session, occurrence, plan, now=utcnow()),
             form,
             "until_date",
             "Saved. Earlier meetups stay as they were.",
         )
         if saved:
-            plan = _plan(form)
             _note_skipped_time(
                 datetime.combine(plan.start_date, plan.start_time), saved.value.time_zone
             )

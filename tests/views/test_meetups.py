@@ -18,6 +18,7 @@ from circles.models.base import utcnow
 from circles.services.meetups import series as meetups
 from tests.conftest import logged_in
 from tests.support.pages import text
+from tests.support.queries import count_queries
 
 NEXT_MONTH = date.today() + timedelta(days=30)  # noqa: DTZ011
 
@@ -318,3 +319,25 @@ def test_a_request_for_time_shows_on_the_next_meetup_its_author_can_make(
     assert notice in text(people["host"].get(second))
     people["host"].post(second + "/cancel")
     assert notice not in text(people["host"].get(second))  # nor on a cancelled one
+
+
+def test_the_meetup_page_reads_requests_for_time_in_the_same_statements_however_many(
+    app: Flask, people
+) -> None:
+    soon = (date.today() + timedelta(days=2)).isoformat()  # noqa: DTZ011
+    page = _schedule(people["host"], people["circle"].id, repeat="weekly", start_date=soon).headers[
+        "Location"
+    ]
+    ask = {"kind": "meetup_time", "action": "raise"}
+    signal_url = f"/circles/{people['circle'].id}/checkins/signal"
+    counts = []
+    for who in ("member", "host"):
+        people[who].post(signal_url, data=ask)
+        with app.app_context():
+            engine = db.engine
+        with count_queries(engine) as statements:
+            shown = text(people["host"].get(page))
+        counts.append(len(statements))
+    assert "Mo would like some time at this meetup." in shown
+    assert shown.count("would like some time at this meetup.") == 2  # Mo's and the host's own
+    assert counts[0] == counts[1]

@@ -18,12 +18,17 @@ from circles.models.prompt import NOTE_MAX, PrepNote, PromptAssignment
 from circles.models.user import User
 from circles.services.idempotent import add_once
 from circles.services.meetups import formats, recurrence, rotation
-from circles.services.meetups import series as series_queries
 from circles.services.meetups.prep_notes import my_note
 from circles.services.meetups.recurrence import Repeat
-from circles.services.meetups.series import MOVE_REACH, MeetupError, Occurrence, Plan
+from circles.services.meetups.series import (
+    MOVE_REACH,
+    MeetupError,
+    Occurrence,
+    Plan,
+    occurrences_between,
+)
 from circles.services.reminders.planning import forget_occurrence, plan_series
-from circles.timezones import local
+from circles.timezones import local_date
 
 
 def _apply(series: MeetupSeries, plan: Plan) -> None:
@@ -48,7 +53,7 @@ def _require_future(series: MeetupSeries, now: datetime) -> None:
     # A repeating series starting in the past would put its past dates in everyone's calendar.
     start = recurrence.to_utc(series.start_local, series.time_zone)
     if start < now:
-        if local(start, series.time_zone).date() == local(now, series.time_zone).date():
+        if local_date(start, series.time_zone) == local_date(now, series.time_zone):
             raise MeetupError("That time has passed today. Choose a later time.", "start_time")
         raise MeetupError("That date has passed. Choose a date from today on.", "start_date")
 
@@ -108,7 +113,7 @@ def _overlapping(
 ) -> Occurrence | None:
     """Another meetup of the series (not cancelled) that a move to `new_start` would overlap."""
     length = timedelta(minutes=occurrence.series.duration_minutes)
-    near = series_queries.occurrences_between(
+    near = occurrences_between(
         session, [occurrence.series], new_start - length + timedelta(seconds=1), new_start + length
     )
     return next((o for o in near if o.key != occurrence.key and not o.cancelled), None)

@@ -47,9 +47,9 @@ def add_from_library(session: DbSession, circle: Circle, key: str, by: User) -> 
 
 def _not_in_deck(session: DbSession, circle_id: int, text: str, besides: int | None = None) -> str:
     """The text, refused when the deck holds the same question already (case aside)."""
-    others = sa.select(DeckPrompt.text).where(
-        DeckPrompt.circle_id == circle_id, DeckPrompt.id != (besides or 0)
-    )
+    others = sa.select(DeckPrompt.text).where(DeckPrompt.circle_id == circle_id)
+    if besides is not None:
+        others = others.where(DeckPrompt.id != besides)
     if any(other.casefold() == text.casefold() for other in session.scalars(others)):
         raise PromptError("That question is in the deck already.")
     return text
